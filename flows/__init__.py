@@ -1,0 +1,1 @@
+"""Prefect flows: orchestration only. Each job is a flow; nightly composes them."""

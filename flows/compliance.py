@@ -1,0 +1,25 @@
+from pathlib import Path
+
+from prefect import flow
+
+from flows import defaults, tasks
+from flows.run import run
+from listwarden import compliance as engine
+from listwarden.policy import load_policy
+
+
+@flow(name="compliance")
+def compliance(
+    policy: str = defaults.POLICY,
+    warehouse: str = defaults.WAREHOUSE,
+    reports: str = defaults.REPORTS,
+    run_id: str | None = None,
+) -> None:
+    """Check every message against consent at the moment it was sent."""
+    load_policy(Path(policy))  # fail early, with the key path, on a broken policy
+    parameters = {"policy": policy, "warehouse": warehouse, "reports": reports}
+    with run("compliance", run_id, warehouse, policy, reports, parameters):
+        tasks.gate(warehouse, "compliance.input")
+        tasks.step(warehouse, "consent at send", engine.consent_at_send)
+        tasks.step(warehouse, "compliance checks", engine.check)
+        tasks.gate(warehouse, "compliance.output")

@@ -1,0 +1,22 @@
+from prefect import flow
+
+from flows import defaults
+from flows.accuracy import accuracy
+from flows.compliance import compliance
+from flows.ingest import ingest
+from flows.run import run
+
+
+@flow(name="nightly")
+def nightly(
+    source: str,
+    policy: str = defaults.POLICY,
+    warehouse: str = defaults.WAREHOUSE,
+    reports: str = defaults.REPORTS,
+) -> None:
+    """The nightly governance run: ingest, accuracy, compliance; publish; report."""
+    parameters = {"source": source, "policy": policy, "warehouse": warehouse, "reports": reports}
+    with run("nightly", None, warehouse, policy, reports, parameters) as run_id:
+        ingest(source, policy, warehouse, reports, run_id=run_id)
+        accuracy(policy, warehouse, reports, run_id=run_id)
+        compliance(policy, warehouse, reports, run_id=run_id)

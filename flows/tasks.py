@@ -1,0 +1,81 @@
+"""Prefect tasks. Each opens the warehouse, calls the engine, and logs counts only.
+
+Tasks keep no results and no cache: results and logs land in Prefect's database, and nothing
+that could hold a phone number may go there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+from prefect import get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+
+from listwarden import gates, report, runs
+from listwarden.policy import load_policy
+from listwarden.warehouse import open_warehouse
+
+QUIET = {"cache_policy": NO_CACHE, "persist_result": False}
+
+
+@task(name="begin run", **QUIET)
+def begin_run(warehouse: str, run_id: str, flow: str, parameters: dict, policy: str) -> None:
+    with open_warehouse(warehouse) as connection:
+        runs.begin(connection, run_id, flow, parameters, Path(policy), load_policy(Path(policy)))
+
+
+@task(name="gate", task_run_name="gate {gate_name}", **QUIET)
+def gate(warehouse: str, gate_name: str) -> dict:
+    with open_warehouse(warehouse) as connection:
+        try:
+            outcomes = gates.check(connection, gate_name)
+        except gates.GateFailed as failure:
+            create_markdown_artifact(key="gate-failure", markdown=_failure_markdown(failure),
+                                     description=f"gate {gate_name} stopped the run")
+            raise
+    warnings = sum(not outcome.success for outcome in outcomes)
+    get_run_logger().info("%s: %d expectations, %d warnings", gate_name, len(outcomes), warnings)
+    return {"expectations": len(outcomes), "warnings": warnings}
+
+
+@task(name="step", task_run_name="{step}", **QUIET)
+def step(warehouse: str, step: str, work: Callable[[duckdb.DuckDBPyConnection], dict]) -> dict:
+    """Run one engine function, recorded in the run's steps with the counts it returns."""
+    with open_warehouse(warehouse) as connection, runs.step(connection, step) as detail:
+        detail.update(work(connection))
+    get_run_logger().info("%s: %s", step, detail)
+    return detail
+
+
+@task(name="publish", **QUIET)
+def publish(warehouse: str) -> str:
+    with open_warehouse(warehouse) as connection:
+        run_id = runs.publish(connection)
+    get_run_logger().info("published run %s to core and audit", run_id)
+    return run_id
+
+
+@task(name="write report", **QUIET)
+def write_report(warehouse: str, reports: str, run_id: str | None) -> str:
+    with open_warehouse(warehouse) as connection:
+        run_id = run_id or runs.latest_run_id(connection)
+        if run_id is None:
+            raise RuntimeError(f"{warehouse}: no published run to report on")
+        path, data = report.publish(connection, run_id, Path(reports))
+    create_markdown_artifact(key="listwarden-report", markdown=report.markdown_summary(data, path),
+                             description=f"listwarden run {run_id}")
+    get_run_logger().info("report written to %s", path)
+    return str(path)
+
+
+def _failure_markdown(failure: gates.GateFailed) -> str:
+    lines = [f"# Gate {failure.gate} stopped the run", "", "| table | column | expectation | rows | why |",
+             "|---|---|---|---:|---|"]
+    lines += [
+        f"| {f.table_name} | {f.column_name or ''} | {f.expectation} | {f.unexpected_count or ''} | {f.description} |"
+        for f in failure.failures
+    ]
+    return "\n".join(lines) + "\n"

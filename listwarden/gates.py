@@ -1,0 +1,228 @@
+"""Gates: the Great Expectations suites in expectations/, run on warehouse tables.
+
+A suite file `expectations/<step>.<input|output>.json` is a plain GX suite; each expectation names
+the table it checks in `meta.table` and says in `description` what a failure means. The suite
+says what to check; this module decides how to run it and what to keep of the result: counts and
+row numbers, never values (values can be phone numbers).
+
+GX validates through its SQL datasource on the run's own DuckDB connection (the warehouse is
+encrypted, so GX cannot open it by itself). Gate results go to work.gate_results; a failed
+critical expectation raises GateFailed, which stops the flow.
+"""
+
+from __future__ import annotations
+
+import enum
+import itertools
+import json
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+
+import duckdb
+
+from listwarden import warehouse
+
+EXPECTATIONS_DIR = Path(__file__).resolve().parent.parent / "expectations"
+SAMPLE_ROWS = 20
+ROW_NUMBER = "_row"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    gate: str
+    table_name: str
+    expectation: str
+    column_name: str | None
+    description: str
+    severity: str
+    success: bool
+    unexpected_count: int | None
+    sample_rows: list[int]
+
+
+class GateFailed(RuntimeError):
+    """A critical expectation failed; the message says where, without values."""
+
+    def __init__(self, gate: str, failures: list[Outcome], sources: dict[str, str]):
+        self.gate = gate
+        self.failures = failures
+        lines = [_describe(failure, sources) for failure in failures]
+        super().__init__(f"gate {gate} stopped the run: " + "; ".join(lines))
+
+
+def suite_path(gate: str) -> Path:
+    return EXPECTATIONS_DIR / f"{gate}.json"
+
+
+def load_suite(gate: str) -> dict:
+    return json.loads(suite_path(gate).read_text(encoding="utf-8"))
+
+
+def check(connection: duckdb.DuckDBPyConnection, gate: str, record: bool = True) -> list[Outcome]:
+    """Validate every table the suite names; raise GateFailed if a critical expectation failed.
+
+    Outcomes are recorded in work.gate_results (published with the run) unless `record` is
+    false: the report's gates run after the run was published.
+    """
+    suite = load_suite(gate)
+    outcomes = []
+    by_table = itertools.groupby(
+        sorted(suite["expectations"], key=lambda e: e["meta"]["table"]), key=lambda e: e["meta"]["table"]
+    )
+    for table, expectations in by_table:
+        outcomes += _validate_table(connection, gate, table, list(expectations))
+    if record:
+        checked_at = datetime.now(UTC)
+        for outcome in outcomes:
+            warehouse.run(connection, "runs/record_gate_result", **vars(outcome), checked_at=checked_at)
+    failures = [o for o in outcomes if not o.success and o.severity == "critical"]
+    if failures:
+        raise GateFailed(gate, failures, _source_files(connection))
+    return outcomes
+
+
+def _validate_table(
+    connection: duckdb.DuckDBPyConnection, gate: str, table: str, expectations: list[dict]
+) -> list[Outcome]:
+    import great_expectations as gx
+
+    schema, name = table.split(".")
+    columns = _columns(connection, schema, name)
+    if columns is None:
+        return [
+            Outcome(gate, table, e["type"], e["kwargs"].get("column"), f"table {table} is missing",
+                    e.get("severity", "critical"), False, None, [])
+            for e in expectations
+        ]
+    has_row_numbers = ROW_NUMBER in columns
+    suite = gx.ExpectationSuite(
+        name=f"{gate}:{table}",
+        expectations=[_expectation(e, has_row_numbers) for e in expectations],
+    )
+    context = _context()
+    datasource = context.data_sources.add_or_update_sql(
+        name="warehouse",
+        connection_string="duckdb:///:memory:",
+        create_temp_table=False,
+        kwargs={"creator": lambda: _gate_connection(connection)},
+    )
+    asset = datasource.add_table_asset(name=table, table_name=name, schema_name=schema)
+    batch = asset.add_batch_definition_whole_table("whole table").get_batch()
+    try:
+        result = batch.validate(suite)
+    finally:
+        _close(datasource.get_execution_engine())
+        context.data_sources.delete("warehouse")
+    return [_outcome(gate, table, r, columns) for r in result.results]
+
+
+def _expectation(document: dict, has_row_numbers: bool):
+    """A GX expectation from its JSON, told to return row numbers (not values) where it can."""
+    from great_expectations.expectations.registry import get_expectation_impl
+
+    expectation = get_expectation_impl(document["type"])(
+        **document["kwargs"],
+        meta=document["meta"],
+        description=document["description"],
+        severity=document.get("severity", "critical"),
+    )
+    if document["type"] == "unexpected_rows_expectation":
+        expectation.result_format = "COMPLETE"  # the only format that returns the query's rows
+    elif has_row_numbers:
+        expectation.result_format = {
+            "result_format": "SUMMARY",
+            "unexpected_index_column_names": [ROW_NUMBER],
+            "partial_unexpected_count": SAMPLE_ROWS,
+        }
+    return expectation
+
+
+def _outcome(gate: str, table: str, result, columns: list[str]) -> Outcome:
+    config = result.expectation_config
+    details = result.result or {}
+    count = details.get("unexpected_count", details.get("observed_value"))
+    if config.type == "expect_column_to_exist" or result.exception_info.get("raised_exception"):
+        count = None
+    column = config.kwargs.get("column")
+    description = config.description
+    if result.exception_info.get("raised_exception") and column and column not in columns:
+        description = f"column {column} is missing"
+    return Outcome(
+        gate=gate,
+        table_name=table,
+        expectation=config.type,
+        column_name=column,
+        description=description,
+        severity=str(config.severity.value if hasattr(config.severity, "value") else config.severity),
+        success=bool(result.success),
+        unexpected_count=count if isinstance(count, int) else None,
+        sample_rows=_row_numbers(details),
+    )
+
+
+def _row_numbers(details: dict) -> list[int]:
+    rows = details.get("partial_unexpected_index_list") or details.get("details", {}).get("unexpected_rows") or []
+    numbers = [row[ROW_NUMBER] for row in rows if isinstance(row, dict) and ROW_NUMBER in row]
+    return sorted(int(n) for n in numbers)[:SAMPLE_ROWS]
+
+
+def _columns(connection: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str] | None:
+    rows = warehouse.run(connection, "runs/table_columns", schema_name=schema, table_name=table).fetchall()
+    return [row[0] for row in rows] or None
+
+
+def _source_files(connection: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """landing.<table> -> the file it was read from, to name the file in messages."""
+    rows = warehouse.run(connection, "runs/input_files").fetchall()
+    return {f"landing.{table}": Path(file).name for table, file in rows}
+
+
+def _describe(failure: Outcome, sources: dict[str, str]) -> str:
+    where = sources.get(failure.table_name, failure.table_name)
+    if failure.sample_rows:
+        shown = ", ".join(str(n) for n in failure.sample_rows[:5])
+        count = failure.unexpected_count or len(failure.sample_rows)
+        label = "row" if count == 1 else "rows"
+        where = f"{where} {label} {shown}" + (f" ({count} in all)" if count > 5 else "")
+    elif failure.unexpected_count:
+        where = f"{where} ({failure.unexpected_count} rows)"
+    column = f", column {failure.column_name}" if failure.column_name else ""
+    return f"{where}{column}: {failure.description}"
+
+
+@cache
+def _context():
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+    from great_expectations.execution_engine import sqlalchemy_execution_engine
+
+    # GX keeps one connection open only for dialects it lists; on any other it reads results
+    # after handing the connection back, and DuckDB has dropped them by then.
+    duckdb_dialect = enum.Enum("GXDuckDBDialect", {"DUCKDB": "duckdb"}, type=str).DUCKDB
+    sqlalchemy_execution_engine._PERSISTED_CONNECTION_DIALECTS = (
+        *sqlalchemy_execution_engine._PERSISTED_CONNECTION_DIALECTS, duckdb_dialect,
+    )
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    return context
+
+
+def _close(execution_engine) -> None:
+    """Hand GX's connection back before the warehouse connection closes under it."""
+    if execution_engine._connection is not None:  # the persisted connection (see _context)
+        execution_engine._connection.close()
+    execution_engine.engine.dispose()
+
+
+def _gate_connection(connection: duckdb.DuckDBPyConnection):
+    """A cursor on the run's connection (same database, its own session) for GX's SQLAlchemy engine."""
+    from duckdb_engine import ConnectionWrapper
+
+    cursor = connection.cursor()
+    cursor.execute(f"USE {warehouse.CATALOG}")
+    cursor.execute("SET TimeZone = 'UTC'")
+    return ConnectionWrapper(cursor)

@@ -1,0 +1,154 @@
+"""The policy file: pydantic models of policies/*.yaml, with errors that name the key path."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import time
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+PURPOSE_NAME = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*")
+LINE_TYPES = {
+    "FIXED_LINE", "MOBILE", "FIXED_LINE_OR_MOBILE", "TOLL_FREE", "PREMIUM_RATE", "SHARED_COST",
+    "VOIP", "PERSONAL_NUMBER", "PAGER", "UAN", "VOICEMAIL", "UNKNOWN",
+}
+
+
+class PolicyError(ValueError):
+    """The policy file cannot be used; the message names the file, the key path and the reason."""
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Purpose(Strict):
+    name: str
+    consent_required: bool
+
+    @field_validator("name")
+    @classmethod
+    def dotted_name(cls, name: str) -> str:
+        if not PURPOSE_NAME.fullmatch(name):
+            raise ValueError("a purpose is a dotted lowercase name such as marketing.offers")
+        return name
+
+
+class Consent(Strict):
+    evidence_fields: list[str] = ["method", "notice_version"]
+
+
+class OptOut(Strict):
+    keywords: dict[str, list[str]]
+    phrases: dict[str, list[str]] = {}
+    record_within_hours: int = Field(24, gt=0)
+
+
+class QuietHoursWindow(Strict):
+    allowed_from: time
+    allowed_until: time
+
+
+class QuietHours(Strict):
+    allowed_from: time = time(8, 0)
+    allowed_until: time = time(21, 0)
+    country_overrides: dict[str, QuietHoursWindow] = {}
+
+
+class FrequencyCap(Strict):
+    max_messages: int = Field(2, gt=0)
+    window_hours: int = Field(24, gt=0)
+
+
+class Content(Strict):
+    opt_out_instructions: list[str]
+
+
+class Length(Strict):
+    max_segments: int = Field(3, gt=0)
+
+
+class Accuracy(Strict):
+    not_sms_capable: list[str]
+
+    @field_validator("not_sms_capable")
+    @classmethod
+    def known_line_types(cls, types: list[str]) -> list[str]:
+        unknown = sorted(set(types) - LINE_TYPES)
+        if unknown:
+            raise ValueError(f"unknown line types {unknown}; known: {sorted(LINE_TYPES)}")
+        return types
+
+
+class Retention(Strict):
+    no_opt_in_days: int = Field(90, gt=0)
+    withdrawn_days: int = Field(30, gt=0)
+    inactive_days: int = Field(730, gt=0)
+    messages_days: int = Field(730, gt=0)
+    inbound_days: int = Field(730, gt=0)
+    consent_proof_years: int = Field(5, gt=0)
+    overdue_grace_days: int = Field(7, ge=0)
+
+
+class Policy(Strict):
+    version: int = Field(ge=1, le=1)
+    sender_names: list[str] = Field(min_length=1)
+    declared_fields: list[str] = []
+    purposes: list[Purpose] = Field(min_length=1)
+    consent: Consent = Consent()
+    opt_out: OptOut
+    opt_in_keywords: list[str]
+    help_keywords: list[str]
+    help_reply_within_minutes: int = Field(60, gt=0)
+    quiet_hours: QuietHours = QuietHours()
+    frequency_cap: FrequencyCap = FrequencyCap()
+    content: Content
+    duplicate_send_window_minutes: int = Field(60, gt=0)
+    length: Length = Length()
+    accuracy: Accuracy
+    retention: Retention = Retention()
+
+    @model_validator(mode="after")
+    def unique_purposes(self) -> Policy:
+        names = [p.name for p in self.purposes]
+        duplicated = sorted({n for n in names if names.count(n) > 1})
+        if duplicated:
+            raise ValueError(f"purposes listed twice: {duplicated}")
+        return self
+
+    def consent_required(self, purpose: str) -> bool:
+        """The setting of the purpose or of its nearest listed ancestor; unknown purposes need consent."""
+        listed = {p.name: p.consent_required for p in self.purposes}
+        parts = purpose.split(".")
+        for depth in range(len(parts), 0, -1):
+            ancestor = ".".join(parts[:depth])
+            if ancestor in listed:
+                return listed[ancestor]
+        return True
+
+
+def load_policy(path: Path) -> Policy:
+    try:
+        document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PolicyError(f"{path}: policy file not found") from None
+    except yaml.YAMLError as error:
+        raise PolicyError(f"{path}: not valid YAML: {error}") from None
+    if not isinstance(document, dict):
+        raise PolicyError(f"{path}: the policy must be a mapping of settings")
+    try:
+        return Policy.model_validate(document)
+    except ValidationError as error:
+        raise PolicyError(f"{path}: " + "; ".join(_describe(e) for e in error.errors())) from None
+
+
+def policy_hash(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _describe(error: dict) -> str:
+    key_path = ".".join(str(part) for part in error["loc"]) or "(top level)"
+    return f"{key_path}: {error['msg']}"

@@ -1,0 +1,161 @@
+"""The auditor's report of a run, made from the audit trail alone.
+
+The run's audit rows are copied to work.report_* (gated by report.input), rendered to one
+self-contained HTML page (gated by report.output: no phone number of the warehouse on it),
+then written to <reports>/<run_id>/index.html in one rename.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from listwarden import gates, warehouse
+from listwarden.checks import CHECKS, Check
+
+AUDIT_TABLES = ("runs", "steps", "gate_results", "violations")
+SAMPLES_PER_CHECK = 5
+SUBJECT_SHOWN = 12
+
+
+@dataclass
+class CheckRow:
+    check: Check
+    findings: int
+    samples: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class ReportData:
+    run: dict
+    checks: list[CheckRow]
+    gates: list[dict]
+    steps: list[dict]
+
+    @property
+    def total_findings(self) -> int:
+        return sum(row.findings for row in self.checks)
+
+    @property
+    def failed_gates(self) -> list[dict]:
+        return [gate for gate in self.gates if not gate["success"]]
+
+
+def select_run(connection: duckdb.DuckDBPyConnection, run_id: str) -> None:
+    """Copy one run's audit rows to work.report_<table>."""
+    for table in AUDIT_TABLES:
+        warehouse.execute(
+            connection,
+            f"CREATE OR REPLACE TABLE work.report_{table} AS SELECT * FROM audit.{table} WHERE run_id = $run_id",
+            f"report_{table}",
+            {"run_id": run_id},
+        )
+
+
+def collect(connection: duckdb.DuckDBPyConnection) -> ReportData:
+    run_rows = _records(connection, "report/run")
+    if not run_rows:
+        raise warehouse.WarehouseError("the selected run is not in audit.runs")
+    run = run_rows[0]
+    for key in ("parameters", "inputs", "versions"):
+        run[key] = json.loads(run[key]) if run[key] else {}
+    counts = dict(warehouse.run(connection, "report/counts_per_check").fetchall())
+    samples: dict[str, list[dict]] = {}
+    for sample in _records(connection, "report/samples", per_check=SAMPLES_PER_CHECK):
+        sample["subject"] = (sample["subject"] or "")[:SUBJECT_SHOWN]
+        samples.setdefault(sample["check"], []).append(sample)
+    steps = _records(connection, "report/steps")
+    for step in steps:
+        step["detail"] = json.loads(step["detail"]) if step["detail"] else {}
+    return ReportData(
+        run=run,
+        checks=[CheckRow(check, counts.get(check.name, 0), samples.get(check.name, [])) for check in CHECKS],
+        gates=_records(connection, "report/gate_results"),
+        steps=steps,
+    )
+
+
+def render(data: ReportData) -> str:
+    environment = Environment(
+        loader=PackageLoader("listwarden", "templates"),
+        autoescape=select_autoescape(["html", "j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters["thousands"] = lambda number: f"{number:,}"
+    return environment.get_template("report.html.j2").render(
+        report=data, chart=_bar_chart(data.checks), samples_per_check=SAMPLES_PER_CHECK
+    )
+
+
+def markdown_summary(data: ReportData, report_path: Path) -> str:
+    """The run's summary for the Prefect artifact: counts only, no record data."""
+    lines = [
+        f"# listwarden run {data.run['run_id']}",
+        "",
+        f"{data.total_findings:,} findings; {len(data.failed_gates)} failed expectations "
+        f"(warnings included). Report: `{report_path}`",
+        "",
+        "| check | severity | findings |",
+        "|---|---|---:|",
+    ]
+    lines += [
+        f"| {row.check.name} | {row.check.severity} | {row.findings:,} |" if row.check.implemented
+        else f"| {row.check.name} | {row.check.severity} | not checked yet |"
+        for row in data.checks
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def publish(connection: duckdb.DuckDBPyConnection, run_id: str, reports_dir: Path) -> tuple[Path, ReportData]:
+    """Gate, render, gate and write the report of a published run; return its path."""
+    select_run(connection, run_id)
+    gates.check(connection, "report.input", record=False)
+    data = collect(connection)
+    html = render(data)
+    warehouse.run_script(connection, "report/reset_pages")
+    warehouse.run(connection, "report/store_page", name="index.html", html=html)
+    gates.check(connection, "report.output", record=False)
+    return _write_atomically(Path(reports_dir), run_id, {"index.html": html}), data
+
+
+def _write_atomically(reports_dir: Path, run_id: str, pages: dict[str, str]) -> Path:
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{run_id}.", dir=reports_dir))
+    for name, html in pages.items():
+        (staging / name).write_text(html, encoding="utf-8")
+    target = reports_dir / run_id
+    if target.exists():
+        shutil.rmtree(target)
+    staging.rename(target)
+    return target / "index.html"
+
+
+def _records(connection: duckdb.DuckDBPyConnection, name: str, **parameters: object) -> list[dict]:
+    result = warehouse.run(connection, name, **parameters)
+    columns = [column[0] for column in result.description]
+    return [dict(zip(columns, row)) for row in result.fetchall()]
+
+
+def _bar_chart(rows: list[CheckRow]) -> dict:
+    """Geometry of an inline SVG bar chart of findings per check (no scripts, prints well)."""
+    label_width, bar_width, row_height = 230, 360, 20
+    largest = max((row.findings for row in rows), default=0) or 1
+    bars = [
+        {
+            "label": row.check.name,
+            "value": row.findings,
+            "y": index * row_height,
+            "width": round(bar_width * row.findings / largest, 1),
+            "severity": row.check.severity,
+        }
+        for index, row in enumerate(rows)
+    ]
+    return {"bars": bars, "label_width": label_width, "bar_width": bar_width,
+            "row_height": row_height, "height": len(rows) * row_height}

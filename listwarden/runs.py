@@ -1,0 +1,112 @@
+"""A run's life in the warehouse: begin (a fresh `work` schema), record steps, publish.
+
+Jobs read and write `work`. It starts as views over `core`, so a job run on its own reads
+what the last run published; a job that computes a table replaces the view. Publishing
+copies the run's tables into `core` and its records into `audit`, in one transaction: a run
+that stops at a gate or an error changes neither.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+import duckdb
+
+from listwarden import __version__, warehouse
+from listwarden.policy import Policy, policy_hash
+
+CORE_TABLES = ("numbers", "contacts")
+RECORDED_LIBRARIES = ("phonenumbers", "duckdb", "great-expectations", "prefect", "polars")
+
+
+def begin(
+    connection: duckdb.DuckDBPyConnection,
+    run_id: str,
+    flow: str,
+    parameters: dict,
+    policy_path: Path,
+    policy: Policy,
+) -> None:
+    warehouse.run_script(connection, "runs/reset_work")
+    for table in CORE_TABLES:
+        warehouse.execute(connection, f"CREATE VIEW work.{table} AS SELECT * FROM core.{table}", table)
+    warehouse.run(
+        connection,
+        "runs/record_run",
+        run_id=run_id,
+        flow=flow,
+        parameters=json.dumps(parameters, sort_keys=True, default=str),
+        policy_sha256=policy_hash(policy_path),
+        code_version=code_version(),
+        versions=json.dumps({name: metadata.version(name) for name in RECORDED_LIBRARIES}, sort_keys=True),
+    )
+    for purpose in policy.purposes:
+        warehouse.run(connection, "runs/record_purpose", name=purpose.name, consent_required=purpose.consent_required)
+
+
+def run_id(connection: duckdb.DuckDBPyConnection) -> str:
+    row = warehouse.run(connection, "runs/current_run").fetchone()
+    if row is None:
+        raise warehouse.WarehouseError("no run has begun in this warehouse")
+    return row[0]
+
+
+@contextmanager
+def step(connection: duckdb.DuckDBPyConnection, name: str) -> Iterator[dict]:
+    """Record a step of the run in work.steps; the caller fills the yielded detail dict."""
+    started_at = datetime.now(UTC)
+    detail: dict = {}
+    yield detail
+    warehouse.run(
+        connection, "runs/record_step",
+        step=name, started_at=started_at, finished_at=datetime.now(UTC),
+        detail=json.dumps(detail, sort_keys=True, default=str),
+    )
+
+
+def replace_work_table(connection: duckdb.DuckDBPyConnection, table: str, query_name: str, parameters: dict) -> int:
+    """Materialise a query as work.<table>, replacing the view over core; return its row count."""
+    warehouse.execute(connection, f"DROP VIEW IF EXISTS work.{table}", table)
+    warehouse.execute(
+        connection,
+        f"CREATE OR REPLACE TABLE work.{table} AS {warehouse.sql_text(query_name)}",
+        query_name,
+        parameters,
+    )
+    return warehouse.count_rows(connection, "work", table)
+
+
+def publish(connection: duckdb.DuckDBPyConnection) -> str:
+    """Copy the run's work tables to core and its records to audit, all or nothing."""
+    current = run_id(connection)
+    with warehouse.transaction(connection):
+        for table in CORE_TABLES:
+            if warehouse.table_exists(connection, "work", table):
+                warehouse.execute(
+                    connection, f"CREATE OR REPLACE TABLE core.{table} AS SELECT * FROM work.{table}", table
+                )
+        warehouse.run_script(connection, "runs/publish_audit")
+    return current
+
+
+def latest_run_id(connection: duckdb.DuckDBPyConnection) -> str | None:
+    row = warehouse.run(connection, "runs/latest_published").fetchone()
+    return row[0] if row else None
+
+
+def code_version() -> str:
+    """The package version, and the git commit when the code runs from a checkout."""
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=Path(__file__).parent, capture_output=True, text=True, timeout=5, check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return __version__
+    return f"{__version__}+{commit}"

@@ -1,0 +1,144 @@
+"""The embedded DuckDB warehouse: an encrypted file, and the queries of sql/ run against it.
+
+Schemas: `landing` (sources as read, before their gate), `staging` (accepted sources),
+`work` (what the current run computes), `core` and `audit` (published at the end of a run).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import duckdb_extension_httpfs
+
+from listwarden import keys
+
+SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+CATALOG = "warehouse"
+# DuckDB encrypts with OpenSSL only when httpfs is loaded; the wheel ships it, and there is
+# no network to INSTALL it from.
+HTTPFS = next((Path(duckdb_extension_httpfs.__file__).parent / "extensions").glob("*/httpfs.duckdb_extension"))
+_NUMBER_LIKE = re.compile(r"\+?\d[\d\s().\-/]{4,}\d")
+_PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_LOCK_HOLDER = re.compile(r"Conflicting lock is held in .*?\(PID (\d+)\)")
+
+
+class WarehouseError(RuntimeError):
+    """A warehouse failure whose message is safe to log: number-like text is redacted."""
+
+
+def redact(text: str) -> str:
+    """Replace anything that could be a phone number; DuckDB errors can quote the values they met."""
+    return _NUMBER_LIKE.sub("[redacted]", text)
+
+
+@contextmanager
+def open_warehouse(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open (creating if needed) the encrypted warehouse file, schemas in place, `USE`d."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    connection = duckdb.connect()
+    try:
+        connection.execute("SET TimeZone = 'UTC'")
+        connection.execute(f"LOAD '{_literal(HTTPFS)}'")
+        _attach(connection, path)
+        connection.execute(f"USE {CATALOG}")
+        run_script(connection, "schema/warehouse")
+        run_script(connection, "schema/macros")
+        yield connection
+    finally:
+        connection.close()
+
+
+def _attach(connection: duckdb.DuckDBPyConnection, path: Path) -> None:
+    try:
+        connection.execute(
+            f"ATTACH '{_literal(path)}' AS {CATALOG} (ENCRYPTION_KEY $key)", {"key": keys.secret(keys.WAREHOUSE)}
+        )
+    except duckdb.IOException as error:
+        holder = _LOCK_HOLDER.search(str(error))
+        if holder:
+            raise WarehouseError(
+                f"{path} is in use by another process (PID {holder.group(1)}); one run at a time"
+            ) from None
+        raise WarehouseError(f"{path}: cannot open: {redact(str(error))}") from None
+    except duckdb.Error as error:
+        raise WarehouseError(
+            f"{path}: cannot open with the warehouse key from LISTWARDEN_WAREHOUSE_KEY or "
+            f"{keys.secrets_dir()}: {redact(str(error))}"
+        ) from None
+
+
+def _literal(value: object) -> str:
+    return str(value).replace("'", "''")
+
+
+def sql_text(name: str) -> str:
+    """The text of sql/<name>.sql."""
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def run(connection: duckdb.DuckDBPyConnection, query: str, /, **parameters: object) -> duckdb.DuckDBPyConnection:
+    """Run the single statement in sql/<query>.sql with named parameters bound ($name)."""
+    return execute(connection, sql_text(query), query, parameters)
+
+
+def run_script(connection: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Run every statement in sql/<name>.sql (no parameters: schema and macro files)."""
+    execute(connection, sql_text(name), name)
+
+
+def execute(
+    connection: duckdb.DuckDBPyConnection, statement: str, name: str, parameters: dict | None = None
+) -> duckdb.DuckDBPyConnection:
+    """Execute, turning DuckDB errors into WarehouseError naming the query, with values redacted.
+
+    Only the parameters the statement names are bound, so callers can pass a shared set.
+    The original error is dropped (`from None`): its text can quote row values, and tracebacks
+    end up in Prefect's database.
+    """
+    used = set(_PARAMETER.findall(statement))
+    bound = {name: value for name, value in (parameters or {}).items() if name in used}
+    try:
+        return connection.execute(statement, bound) if bound else connection.execute(statement)
+    except duckdb.Error as error:
+        raise WarehouseError(f"{name}: {type(error).__name__}: {redact(str(error))}") from None
+
+
+def stream(connection: duckdb.DuckDBPyConnection, statement: str, name: str, batch_size: int) -> Iterator:
+    """Yield the result in Arrow record batches, on a cursor of its own so the caller can keep
+    writing through `connection` meanwhile (a DuckDB connection holds one open result)."""
+    cursor = connection.cursor()
+    try:
+        cursor.execute(f"USE {CATALOG}")
+        cursor.execute("SET TimeZone = 'UTC'")
+        yield from execute(cursor, statement, name).fetch_record_batch(batch_size)
+    finally:
+        cursor.close()
+
+
+@contextmanager
+def transaction(connection: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    connection.execute("BEGIN TRANSACTION")
+    try:
+        yield
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
+
+
+def table_exists(connection: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    found = connection.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = $catalog AND schema_name = $schema "
+        "AND table_name = $table",
+        {"catalog": CATALOG, "schema": schema, "table": table},
+    ).fetchone()
+    return found[0] > 0
+
+
+def count_rows(connection: duckdb.DuckDBPyConnection, schema: str, table: str) -> int:
+    return connection.execute(f'SELECT count(*) FROM {schema}."{table}"').fetchone()[0]

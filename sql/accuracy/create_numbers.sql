@@ -1,0 +1,1 @@
+CREATE OR REPLACE TABLE work.numbers AS SELECT * FROM core.numbers LIMIT 0;

@@ -1,0 +1,1 @@
+INSERT INTO work.numbers SELECT * FROM parsed_numbers

@@ -1,0 +1,71 @@
+-- One row per message: does its purpose need consent, and what did the contact's consent look
+-- like at sent_at? Consent state for a purpose at t is the latest opt_in/opt_out at or before t
+-- for the purpose or an ancestor of it; at the same instant an opt-out wins.
+-- Written as equi-joins (ASOF on time) so it runs over the whole message log at once.
+WITH consent_events AS (
+    SELECT contact_id, purpose, occurred_at, bool_or(action = 'opt_out') AS withdrawn
+    FROM staging.consents
+    GROUP BY ALL
+),
+first_opt_in_any AS (
+    SELECT contact_id, min(occurred_at) AS first_opt_in_at
+    FROM staging.consents
+    WHERE action = 'opt_in'
+    GROUP BY contact_id
+),
+first_opt_in_per_purpose AS (
+    SELECT contact_id, purpose, min(occurred_at) AS first_opt_in_at
+    FROM staging.consents
+    WHERE action = 'opt_in'
+    GROUP BY ALL
+),
+message_purposes AS (
+    -- The message's purpose and each of its ancestors.
+    SELECT message_id, contact_id, sent_at, unnest(purpose_ancestors(purpose)) AS covering_purpose
+    FROM staging.messages
+),
+latest_event_per_purpose AS (
+    SELECT p.message_id, e.occurred_at, e.withdrawn
+    FROM message_purposes AS p
+    ASOF JOIN consent_events AS e
+        ON e.contact_id = p.contact_id AND e.purpose = p.covering_purpose AND e.occurred_at <= p.sent_at
+),
+state_at_send AS (
+    -- Latest event over all covering purposes; at equal times withdrawn (true) sorts last and wins.
+    SELECT message_id, arg_max(withdrawn, (occurred_at, withdrawn)) AS withdrawn
+    FROM latest_event_per_purpose
+    GROUP BY message_id
+),
+purpose_opt_in AS (
+    SELECT p.message_id, min(f.first_opt_in_at) AS first_opt_in_at
+    FROM message_purposes AS p
+    JOIN first_opt_in_per_purpose AS f
+        ON f.contact_id = p.contact_id AND f.purpose = p.covering_purpose
+    GROUP BY p.message_id
+),
+purpose_rule AS (
+    -- The nearest listed ancestor decides whether consent is needed; unlisted purposes need it.
+    SELECT p.message_id, arg_max(r.consent_required, length(r.name)) AS consent_required
+    FROM message_purposes AS p
+    JOIN work.policy_purposes AS r ON r.name = p.covering_purpose
+    GROUP BY p.message_id
+)
+SELECT
+    m.message_id,
+    m.contact_id,
+    m.purpose,
+    m.sent_at,
+    coalesce(r.consent_required, true) AS consent_required,
+    coalesce(a.first_opt_in_at <= m.sent_at, false) AS opted_in_before,
+    coalesce(o.first_opt_in_at <= m.sent_at, false) AS purpose_opted_in_before,
+    coalesce(s.withdrawn, false) AS withdrawn_at_send,
+    coalesce(n.subject, c.subject) AS subject
+FROM staging.messages AS m
+LEFT JOIN purpose_rule AS r USING (message_id)
+LEFT JOIN first_opt_in_any AS a USING (contact_id)
+LEFT JOIN purpose_opt_in AS o USING (message_id)
+LEFT JOIN state_at_send AS s USING (message_id)
+LEFT JOIN staging.contacts AS sc USING (contact_id)
+LEFT JOIN work.contacts AS c USING (contact_id)
+LEFT JOIN work.numbers AS n
+    ON n.raw IS NOT DISTINCT FROM m.to_phone AND n.default_region IS NOT DISTINCT FROM sc.country

@@ -1,0 +1,1 @@
+INSERT INTO work.inputs VALUES ($table_name, $file, $format, $rows, $sha256)

@@ -1,0 +1,1 @@
+INSERT INTO work.undeclared_fields VALUES ($column_name)

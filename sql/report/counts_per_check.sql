@@ -1,0 +1,3 @@
+SELECT "check", count(*) AS findings
+FROM work.report_violations
+GROUP BY "check"

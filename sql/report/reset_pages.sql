@@ -1,0 +1,1 @@
+CREATE OR REPLACE TABLE work.report_pages (name VARCHAR, html VARCHAR);

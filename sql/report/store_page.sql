@@ -1,0 +1,1 @@
+INSERT INTO work.report_pages VALUES ($name, $html)

@@ -1,0 +1,1 @@
+SELECT table_name, file FROM work.inputs

@@ -1,0 +1,1 @@
+SELECT run_id FROM audit.runs ORDER BY finished_at DESC LIMIT 1

@@ -1,0 +1,27 @@
+-- The run's records, appended to the audit trail (inside publish's transaction).
+INSERT INTO audit.runs
+SELECT
+    run_id, flow, started_at, now(), 'completed', parameters,
+    (
+        SELECT to_json(coalesce(list(
+            {'table': table_name, 'file': file, 'format': format, 'rows': rows, 'sha256': sha256}
+            ORDER BY table_name
+        ), []))
+        FROM work.inputs
+    ),
+    policy_sha256, code_version, versions
+FROM work.run;
+
+INSERT INTO audit.steps
+SELECT run.run_id, s.step, s.started_at, s.finished_at, s.detail
+FROM work.steps AS s, work.run AS run;
+
+INSERT INTO audit.gate_results
+SELECT
+    run.run_id, g.gate, g.table_name, g.expectation, g.column_name, g.description, g.severity, g.success,
+    g.unexpected_count, g.sample_rows, g.checked_at
+FROM work.gate_results AS g, work.run AS run;
+
+INSERT INTO audit.violations
+SELECT run.run_id, v."check", v.severity, v.record_table, v.record_id, v.subject, v.detail, v.rule
+FROM work.violations AS v, work.run AS run;

@@ -1,0 +1,1 @@
+INSERT INTO work.policy_purposes VALUES ($name, $consent_required)

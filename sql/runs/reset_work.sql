@@ -1,0 +1,19 @@
+-- A run starts from an empty work schema. Its records are published to audit at the end.
+DROP SCHEMA IF EXISTS work CASCADE;
+CREATE SCHEMA work;
+CREATE TABLE work.run (
+    run_id VARCHAR, flow VARCHAR, started_at TIMESTAMPTZ, parameters JSON,
+    policy_sha256 VARCHAR, code_version VARCHAR, versions JSON
+);
+CREATE TABLE work.policy_purposes (name VARCHAR, consent_required BOOLEAN);
+CREATE TABLE work.inputs (table_name VARCHAR, file VARCHAR, format VARCHAR, rows BIGINT, sha256 VARCHAR);
+CREATE TABLE work.undeclared_fields (column_name VARCHAR);
+CREATE TABLE work.steps (step VARCHAR, started_at TIMESTAMPTZ, finished_at TIMESTAMPTZ, detail JSON);
+CREATE TABLE work.gate_results (
+    gate VARCHAR, table_name VARCHAR, expectation VARCHAR, column_name VARCHAR, description VARCHAR,
+    severity VARCHAR, success BOOLEAN, unexpected_count BIGINT, sample_rows BIGINT[], checked_at TIMESTAMPTZ
+);
+CREATE TABLE work.violations (
+    "check" VARCHAR, severity VARCHAR, record_table VARCHAR, record_id VARCHAR,
+    subject VARCHAR, detail VARCHAR, rule VARCHAR
+);

@@ -1,0 +1,81 @@
+-- The warehouse's published state. Idempotent: run on every open.
+-- Data flows one way: landing -> staging -> work -> core and audit (see listwarden/warehouse.py).
+CREATE SCHEMA IF NOT EXISTS staging;
+CREATE SCHEMA IF NOT EXISTS work;
+CREATE SCHEMA IF NOT EXISTS core;
+CREATE SCHEMA IF NOT EXISTS audit;
+
+-- Every distinct phone value seen, parsed: (raw, default_region) -> what phonenumbers says.
+-- Holds raw numbers: governed like contacts.
+CREATE TABLE IF NOT EXISTS core.numbers (
+    raw VARCHAR,
+    default_region VARCHAR,
+    e164 VARCHAR,
+    is_valid BOOLEAN,
+    line_type VARCHAR,
+    region VARCHAR,
+    time_zones VARCHAR[],
+    national_number VARCHAR,
+    subject VARCHAR,
+    parser_version VARCHAR
+);
+
+-- Normalised contacts: E.164 (valid numbers only), validity, line type, region, time zones.
+CREATE TABLE IF NOT EXISTS core.contacts (
+    contact_id VARCHAR,
+    country VARCHAR,
+    created_at TIMESTAMPTZ,
+    last_activity_at TIMESTAMPTZ,
+    e164 VARCHAR,
+    is_valid BOOLEAN,
+    line_type VARCHAR,
+    region VARCHAR,
+    time_zones VARCHAR[],
+    subject VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS audit.runs (
+    run_id VARCHAR,
+    flow VARCHAR,
+    started_at TIMESTAMPTZ,
+    finished_at TIMESTAMPTZ,
+    status VARCHAR,
+    parameters JSON,
+    inputs JSON,
+    policy_sha256 VARCHAR,
+    code_version VARCHAR,
+    versions JSON
+);
+
+CREATE TABLE IF NOT EXISTS audit.steps (
+    run_id VARCHAR,
+    step VARCHAR,
+    started_at TIMESTAMPTZ,
+    finished_at TIMESTAMPTZ,
+    detail JSON
+);
+
+CREATE TABLE IF NOT EXISTS audit.gate_results (
+    run_id VARCHAR,
+    gate VARCHAR,
+    table_name VARCHAR,
+    expectation VARCHAR,
+    column_name VARCHAR,
+    description VARCHAR,
+    severity VARCHAR,
+    success BOOLEAN,
+    unexpected_count BIGINT,
+    sample_rows BIGINT[],
+    checked_at TIMESTAMPTZ
+);
+
+CREATE TABLE IF NOT EXISTS audit.violations (
+    run_id VARCHAR,
+    "check" VARCHAR,
+    severity VARCHAR,
+    record_table VARCHAR,
+    record_id VARCHAR,
+    subject VARCHAR,
+    detail VARCHAR,
+    rule VARCHAR
+);
