@@ -15,12 +15,13 @@ def accuracy(
     warehouse: str = defaults.WAREHOUSE,
     reports: str = defaults.REPORTS,
     run_id: str | None = None,
-) -> None:
+) -> str | None:
     """Normalise every phone number of staging and check list accuracy."""
     loaded_policy = load_policy(Path(policy))
     parameters = {"policy": policy, "warehouse": warehouse, "reports": reports}
-    with run("accuracy", run_id, warehouse, policy, reports, parameters):
+    with run("accuracy", run_id, warehouse, policy, reports, parameters) as current:
         tasks.gate(warehouse, "accuracy.input")
         tasks.step(warehouse, "normalise numbers", engine.normalise)
         tasks.gate(warehouse, "accuracy.output")
         tasks.step(warehouse, "accuracy checks", partial(engine.check, policy=loaded_policy))
+    return current.report

@@ -14,12 +14,13 @@ def compliance(
     warehouse: str = defaults.WAREHOUSE,
     reports: str = defaults.REPORTS,
     run_id: str | None = None,
-) -> None:
+) -> str | None:
     """Check every message against consent at the moment it was sent."""
     load_policy(Path(policy))  # fail early, with the key path, on a broken policy
     parameters = {"policy": policy, "warehouse": warehouse, "reports": reports}
-    with run("compliance", run_id, warehouse, policy, reports, parameters):
+    with run("compliance", run_id, warehouse, policy, reports, parameters) as current:
         tasks.gate(warehouse, "compliance.input")
         tasks.step(warehouse, "consent at send", engine.consent_at_send)
         tasks.step(warehouse, "compliance checks", engine.check)
         tasks.gate(warehouse, "compliance.output")
+    return current.report

@@ -13,10 +13,11 @@ def nightly(
     policy: str = defaults.POLICY,
     warehouse: str = defaults.WAREHOUSE,
     reports: str = defaults.REPORTS,
-) -> None:
+) -> str:
     """The nightly governance run: ingest, accuracy, compliance; publish; report."""
     parameters = {"source": source, "policy": policy, "warehouse": warehouse, "reports": reports}
-    with run("nightly", None, warehouse, policy, reports, parameters) as run_id:
-        ingest(source, policy, warehouse, reports, run_id=run_id)
-        accuracy(policy, warehouse, reports, run_id=run_id)
-        compliance(policy, warehouse, reports, run_id=run_id)
+    with run("nightly", None, warehouse, policy, reports, parameters) as current:
+        ingest(source, policy, warehouse, reports, run_id=current.run_id)
+        accuracy(policy, warehouse, reports, run_id=current.run_id)
+        compliance(policy, warehouse, reports, run_id=current.run_id)
+    return current.report

@@ -16,6 +16,7 @@ import enum
 import itertools
 import json
 import os
+import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -221,6 +222,10 @@ def _close(execution_engine) -> None:
 def _gate_connection(connection: duckdb.DuckDBPyConnection):
     """A cursor on the run's connection (same database, its own session) for GX's SQLAlchemy engine."""
     from duckdb_engine import ConnectionWrapper
+    from sqlalchemy.exc import SAWarning
+
+    # duckdb_engine does not map DuckDB's LIST type for SQLAlchemy; GX never needs it to.
+    warnings.filterwarnings("ignore", message="Did not recognize type", category=SAWarning)
 
     cursor = connection.cursor()
     cursor.execute(f"USE {warehouse.CATALOG}")

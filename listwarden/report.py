@@ -154,6 +154,7 @@ def _bar_chart(rows: list[CheckRow]) -> dict:
             "y": index * row_height,
             "width": round(bar_width * row.findings / largest, 1),
             "severity": row.check.severity,
+            "checked": row.check.implemented,
         }
         for index, row in enumerate(rows)
     ]

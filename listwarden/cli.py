@@ -1,0 +1,167 @@
+"""The `listwarden` command: thin over the flows (jobs) and the engine (everything else).
+
+Exit codes: 0 the run completed (findings are a completed run), 2 the input or the policy was
+rejected, 3 a gate stopped the run, 4 the warehouse could not be opened, 1 anything else.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from flows import defaults
+
+# Set before Prefect is imported: no telemetry (and no network for it), quiet GX.
+for _name, _value in {"DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+                      "GX_ANALYTICS_ENABLED": "false"}.items():
+    os.environ.setdefault(_name, _value)
+
+app = typer.Typer(help="Data-governance jobs for SMS contact lists.", no_args_is_help=True, add_completion=False)
+run_app = typer.Typer(help="Run a job by hand (each is a Prefect flow run).", no_args_is_help=True)
+app.add_typer(run_app, name="run")
+
+Source = typer.Option(..., "--source", help="Directory holding contacts, consents, messages, inbound (CSV or Parquet).")
+Policy = typer.Option(Path(defaults.POLICY), "--policy", help="Policy file.")
+Warehouse = typer.Option(Path(defaults.WAREHOUSE), "--warehouse", help="Warehouse file (encrypted DuckDB).")
+Reports = typer.Option(Path(defaults.REPORTS), "--reports", help="Directory of per-run reports.")
+DEMO_SOURCE = Path("var/demo-source")
+
+
+class Format(str, Enum):
+    csv = "csv"
+    json = "json"
+
+
+@app.command()
+def generate(
+    out: Path = typer.Option(..., "--out", help="Directory to write the demo sources to."),
+    contacts: int = typer.Option(1000, "--contacts", min=30, help="Number of contacts."),
+    seed: int = typer.Option(7, "--seed", help="Same seed and date, same data."),
+    as_of: datetime = typer.Option(None, "--as-of", formats=["%Y-%m-%d"], help="Day the data ends (default: today, UTC)."),
+) -> None:
+    """Write deterministic demo sources (CSV) with planted violations of every check."""
+    from listwarden.demo import generate as generate_sources
+
+    counts = generate_sources(out, contacts=contacts, seed=seed, as_of=as_of.date() if as_of else None)
+    typer.echo(f"wrote {out}: " + ", ".join(f"{name} {rows:,}" for name, rows in counts.items()))
+
+
+@run_app.command("nightly")
+def run_nightly(source: Path = Source, policy: Path = Policy, warehouse: Path = Warehouse, reports: Path = Reports) -> None:
+    """Ingest, accuracy, compliance; publish; report."""
+    from flows.nightly import nightly
+
+    _run(lambda: nightly(str(source), str(policy), str(warehouse), str(reports)))
+
+
+@run_app.command("ingest")
+def run_ingest(source: Path = Source, policy: Path = Policy, warehouse: Path = Warehouse, reports: Path = Reports) -> None:
+    """Load a source into staging, through the ingest gates."""
+    from flows.ingest import ingest
+
+    _run(lambda: ingest(str(source), str(policy), str(warehouse), str(reports)))
+
+
+@run_app.command("accuracy")
+def run_accuracy(policy: Path = Policy, warehouse: Path = Warehouse, reports: Path = Reports) -> None:
+    """Normalise the staged numbers and check list accuracy."""
+    from flows.accuracy import accuracy
+
+    _run(lambda: accuracy(str(policy), str(warehouse), str(reports)))
+
+
+@run_app.command("compliance")
+def run_compliance(policy: Path = Policy, warehouse: Path = Warehouse, reports: Path = Reports) -> None:
+    """Check every staged message against consent."""
+    from flows.compliance import compliance
+
+    _run(lambda: compliance(str(policy), str(warehouse), str(reports)))
+
+
+@run_app.command("report")
+def run_report(
+    warehouse: Path = Warehouse,
+    reports: Path = Reports,
+    run_id: str = typer.Option(None, "--run", help="Run to report on (default: the latest)."),
+) -> None:
+    """Write the report of a published run from its audit records."""
+    from flows.report import report
+
+    _run(lambda: report(str(warehouse), str(reports), run_id))
+
+
+@app.command()
+def violations(
+    warehouse: Path = Warehouse,
+    run_id: str = typer.Option(None, "--run", help="Run whose findings to export (default: the latest)."),
+    output_format: Format = typer.Option(..., "--format", help="csv or json."),
+) -> None:
+    """Export a run's findings (audit.violations) to stdout."""
+    from listwarden import audit
+    from listwarden.warehouse import open_warehouse
+
+    with _errors_as_exit_codes(), open_warehouse(warehouse) as connection:
+        frame = audit.violations(connection, run_id)
+    if output_format is Format.csv:
+        frame.write_csv(sys.stdout)
+    else:
+        sys.stdout.write(frame.write_json() + "\n")
+
+
+@app.command()
+def demo(
+    out: Path = typer.Option(DEMO_SOURCE, "--out", help="Where to generate the demo sources."),
+    contacts: int = typer.Option(1000, "--contacts", min=30),
+    seed: int = typer.Option(7, "--seed"),
+    warehouse: Path = Warehouse,
+    reports: Path = Reports,
+) -> None:
+    """Generate demo sources, run the nightly job on them, print where the report is."""
+    generate(out=out, contacts=contacts, seed=seed, as_of=None)
+    run_nightly(source=out, policy=Path(defaults.POLICY), warehouse=warehouse, reports=reports)
+
+
+@app.command()
+def serve(config: Path = typer.Option(Path("prefect.yaml"), "--config", help="Deployments to serve.")) -> None:
+    """Serve every deployment of prefect.yaml from this process (schedules included), no worker needed."""
+    from prefect import serve as serve_deployments
+
+    from flows.deployments import runner_deployments
+
+    serve_deployments(*runner_deployments(config))
+
+
+def _run(flow_call: Callable[[], str | None]) -> None:
+    with _errors_as_exit_codes():
+        report_path = flow_call()
+    typer.echo(f"completed; report: {report_path}" if report_path else "completed")
+
+
+@contextmanager
+def _errors_as_exit_codes() -> Iterator[None]:
+    """Known failures become one clear line on stderr and an exit code; others propagate."""
+    from listwarden.gates import GateFailed
+    from listwarden.ingest import SourceError
+    from listwarden.policy import PolicyError
+    from listwarden.warehouse import WarehouseError
+
+    try:
+        yield
+    except (SourceError, PolicyError) as error:
+        _fail(2, f"rejected: {error}")
+    except GateFailed as error:
+        _fail(3, f"stopped: {error}")
+    except WarehouseError as error:
+        _fail(4, f"warehouse: {error}")
+
+
+def _fail(code: int, message: str) -> None:
+    typer.secho(message, err=True, fg="red")
+    raise typer.Exit(code)
