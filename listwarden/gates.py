@@ -98,11 +98,6 @@ def _validate_table(
                     e.get("severity", "critical"), False, None, [])
             for e in expectations
         ]
-    has_row_numbers = ROW_NUMBER in columns
-    suite = gx.ExpectationSuite(
-        name=f"{gate}:{table}",
-        expectations=[_expectation(e, has_row_numbers) for e in expectations],
-    )
     context = _context()
     datasource = context.data_sources.add_or_update_sql(
         name="warehouse",
@@ -112,33 +107,38 @@ def _validate_table(
     )
     asset = datasource.add_table_asset(name=table, table_name=name, schema_name=schema)
     batch = asset.add_batch_definition_whole_table("whole table").get_batch()
+    results = []
     try:
-        result = batch.validate(suite)
+        for result_format, group in _by_result_format(expectations, ROW_NUMBER in columns):
+            suite = gx.ExpectationSuite(name=f"{gate}:{table}", expectations=[_expectation(e) for e in group])
+            results += batch.validate(suite, result_format=result_format).results
     finally:
         _close(datasource.get_execution_engine())
         context.data_sources.delete("warehouse")
-    return [_outcome(gate, table, r, columns) for r in result.results]
+    return [_outcome(gate, table, r, columns) for r in results]
 
 
-def _expectation(document: dict, has_row_numbers: bool):
-    """A GX expectation from its JSON, told to return row numbers (not values) where it can."""
+def _by_result_format(expectations: list[dict], has_row_numbers: bool) -> list[tuple[object, list[dict]]]:
+    """Ask each kind of expectation for row numbers, never values, in the format that gives them:
+    an SQL expectation returns its query's rows only when COMPLETE; column expectations name rows
+    by `_row` in SUMMARY (a sample, not every unexpected value)."""
+    sql = [e for e in expectations if e["type"] == "unexpected_rows_expectation"]
+    columns = [e for e in expectations if e["type"] != "unexpected_rows_expectation"]
+    summary = {"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_ROWS}
+    if has_row_numbers:
+        summary["unexpected_index_column_names"] = [ROW_NUMBER]
+    return [(form, group) for form, group in (("COMPLETE", sql), (summary, columns)) if group]
+
+
+def _expectation(document: dict):
     from great_expectations.expectations.registry import get_expectation_impl
 
-    expectation = get_expectation_impl(document["type"])(
+    return get_expectation_impl(document["type"])(
         **document["kwargs"],
         meta=document["meta"],
         description=document["description"],
         severity=document.get("severity", "critical"),
     )
-    if document["type"] == "unexpected_rows_expectation":
-        expectation.result_format = "COMPLETE"  # the only format that returns the query's rows
-    elif has_row_numbers:
-        expectation.result_format = {
-            "result_format": "SUMMARY",
-            "unexpected_index_column_names": [ROW_NUMBER],
-            "partial_unexpected_count": SAMPLE_ROWS,
-        }
-    return expectation
 
 
 def _outcome(gate: str, table: str, result, columns: list[str]) -> Outcome:
@@ -147,7 +147,7 @@ def _outcome(gate: str, table: str, result, columns: list[str]) -> Outcome:
     count = details.get("unexpected_count", details.get("observed_value"))
     if config.type == "expect_column_to_exist" or result.exception_info.get("raised_exception"):
         count = None
-    column = config.kwargs.get("column")
+    column = config.kwargs.get("column") or (config.meta or {}).get("column")
     description = config.description
     if result.exception_info.get("raised_exception") and column and column not in columns:
         description = f"column {column} is missing"

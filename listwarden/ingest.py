@@ -141,9 +141,10 @@ def _header(connection: duckdb.DuckDBPyConnection, source: SourceFile) -> list[s
     if source.format == "parquet":
         return [row[0] for row in warehouse.run(connection, "ingest/parquet_columns", path=str(source.path)).fetchall()]
     opener = gzip.open if source.path.name.endswith(".gz") else open
+    with opener(source.path, "rb") as handle:
+        first_line = handle.readline()
     try:
-        with opener(source.path, "rt", encoding="utf-8-sig", newline="") as handle:
-            header = next(csv.reader(handle), None)
+        header = next(csv.reader([first_line.decode("utf-8-sig")]), None)
     except UnicodeDecodeError:
         raise SourceError(f"{source.path.name} line 1: not UTF-8 text") from None
     if not header:

@@ -1,0 +1,65 @@
+import os
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+# Before anything imports Prefect or GX: no telemetry, keys in a scratch directory.
+os.environ.update({"DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "GX_ANALYTICS_ENABLED": "false"})
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_CONTACTS = 300
+DEMO_AS_OF = date.today()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def secrets_dir(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("secrets")
+    os.environ["LISTWARDEN_SECRETS_DIR"] = str(directory)
+    for variable in ("LISTWARDEN_WAREHOUSE_KEY", "LISTWARDEN_SUBJECT_KEY"):
+        os.environ.pop(variable, None)
+    return directory
+
+
+@pytest.fixture(scope="session")
+def policy_path():
+    return ROOT / "policies" / "default.yaml"
+
+
+@pytest.fixture(scope="session")
+def policy(policy_path):
+    from listwarden.policy import load_policy
+
+    return load_policy(policy_path)
+
+
+@pytest.fixture(scope="session")
+def demo_source(tmp_path_factory):
+    """Demo sources generated once per session (read-only for tests; copy before changing)."""
+    from listwarden.demo import generate
+
+    out = tmp_path_factory.mktemp("demo-source")
+    generate(out, contacts=DEMO_CONTACTS, seed=11, as_of=DEMO_AS_OF)
+    return out
+
+
+@pytest.fixture
+def demo_copy(demo_source, tmp_path):
+    copy = tmp_path / "source"
+    shutil.copytree(demo_source, copy)
+    return copy
+
+
+@pytest.fixture
+def warehouse_path(tmp_path):
+    return tmp_path / "var" / "warehouse.duckdb"
+
+
+@pytest.fixture(scope="session")
+def prefect_server():
+    """One Prefect test server (SQLite) for every test that runs a real flow."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield

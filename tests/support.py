@@ -1,0 +1,85 @@
+"""Helpers for tests: write small sources in the data contract, run the engine without Prefect."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from listwarden import accuracy, checks, compliance, gates, ingest, runs
+from listwarden.contract import TABLES_BY_NAME
+from listwarden.policy import Policy
+from listwarden.warehouse import open_warehouse
+
+POLICY_FILE = Path(__file__).resolve().parent.parent / "policies" / "default.yaml"
+
+
+def write_table(directory: Path, table: str, rows: list[dict], columns: tuple[str, ...] | None = None) -> Path:
+    """A CSV of the table's contract columns (or `columns`); missing values are left empty."""
+    columns = columns or TABLES_BY_NAME[table].columns
+    path = directory / f"{table}.csv"
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="raise")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def write_source(directory: Path, contacts=(), consents=(), messages=(), inbound=(), deactivations=None) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    for table, rows in (("contacts", contacts), ("consents", consents), ("messages", messages), ("inbound", inbound)):
+        write_table(directory, table, list(rows))
+    if deactivations is not None:
+        write_table(directory, "deactivations", list(deactivations))
+    return directory
+
+
+def contact(contact_id: str, phone: str = "+447400123456", country: str | None = "GB",
+            created_at: str = "2026-01-01T09:00:00Z") -> dict:
+    return {"contact_id": contact_id, "phone": phone, "country": country or "", "created_at": created_at}
+
+
+def consent(event_id: str, contact_id: str, purpose: str, action: str, occurred_at: str,
+            method: str = "web_form", notice_version: str = "v1") -> dict:
+    return {"event_id": event_id, "contact_id": contact_id, "purpose": purpose, "action": action,
+            "method": method, "occurred_at": occurred_at, "notice_version": notice_version}
+
+
+def message(message_id: str, contact_id: str, purpose: str, sent_at: str, to_phone: str = "+447400123456",
+            body: str = "Acme: 10% off today. Reply STOP to opt out") -> dict:
+    return {"message_id": message_id, "contact_id": contact_id, "to_phone": to_phone, "purpose": purpose,
+            "sender_id": "Acme", "body": body, "sent_at": sent_at}
+
+
+def run_engine(source: Path, warehouse: Path, policy: Policy, with_gates: bool = False, run_id: str = "test-run") -> None:
+    """Ingest, accuracy and compliance as the nightly flow runs them, then publish."""
+    with open_warehouse(warehouse) as connection:
+        runs.begin(connection, run_id, "test", {}, POLICY_FILE, policy)
+        gate = (lambda name: gates.check(connection, name)) if with_gates else (lambda name: None)
+        with runs.step(connection, "engine"):
+            ingest.land(connection, source, policy)
+            gate("ingest.input")
+            ingest.promote(connection)
+            gate("ingest.output")
+            ingest.check(connection)
+            gate("accuracy.input")
+            accuracy.normalise(connection)
+            gate("accuracy.output")
+            accuracy.check(connection, policy)
+            gate("compliance.input")
+            compliance.consent_at_send(connection)
+            compliance.check(connection)
+            gate("compliance.output")
+        runs.publish(connection)
+
+
+def findings(warehouse: Path, check: str | None = None, run_id: str = "test-run") -> set[tuple[str, str]]:
+    """(check, record_id) of a published run, optionally of one check only."""
+    with open_warehouse(warehouse) as connection:
+        rows = connection.execute(
+            'SELECT "check", record_id FROM audit.violations WHERE run_id = $run_id', {"run_id": run_id}
+        ).fetchall()
+    return {row for row in rows if check is None or row[0] == check}
+
+
+def implemented_checks() -> set[str]:
+    return {check.name for check in checks.CHECKS if check.implemented}

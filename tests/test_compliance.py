@@ -1,0 +1,86 @@
+"""Consent at the moment of sending: no_consent, purpose_not_consented, sent_after_opt_out.
+
+Each case is one contact with its own events and one message; one engine run checks them all.
+"""
+
+import pytest
+from support import consent, contact, findings, message, run_engine, write_source
+
+from listwarden import gates
+from listwarden.warehouse import open_warehouse
+
+T0, T1, T2, T3 = "2026-03-01T10:00:00Z", "2026-03-02T10:00:00Z", "2026-03-03T10:00:00Z", "2026-03-04T10:00:00Z"
+
+# case: (events as (purpose, action, at), message purpose, message time, expected check or None)
+CASES = {
+    "never-opted-in": ([], "marketing.offers", T1, "no_consent"),
+    "opted-in-after-the-message": ([("marketing", "opt_in", T2)], "marketing", T1, "no_consent"),
+    "opted-in-at-the-same-instant": ([("marketing", "opt_in", T1)], "marketing", T1, None),
+    "unlisted-purpose-needs-consent": ([], "surveys", T1, "no_consent"),
+    "service-needs-no-consent": ([], "service.updates", T1, None),
+    "security-needs-no-consent": ([("marketing", "opt_out", T0)], "account.security", T1, None),
+    "parent-covers-child": ([("marketing", "opt_in", T0)], "marketing.offers", T1, None),
+    "child-does-not-cover-parent": ([("marketing.offers", "opt_in", T0)], "marketing", T1, "purpose_not_consented"),
+    "sibling-does-not-cover": ([("marketing.newsletter", "opt_in", T0)], "marketing.offers", T1, "purpose_not_consented"),
+    "service-opt-in-is-not-marketing": ([("service.updates", "opt_in", T0)], "marketing", T1, "purpose_not_consented"),
+    "opted-out": ([("marketing", "opt_in", T0), ("marketing", "opt_out", T1)], "marketing.offers", T2, "sent_after_opt_out"),
+    "parent-opt-out-withdraws-child": ([("marketing.offers", "opt_in", T0), ("marketing", "opt_out", T1)],
+                                       "marketing.offers", T2, "sent_after_opt_out"),
+    "child-opt-out-keeps-sibling": ([("marketing", "opt_in", T0), ("marketing.offers", "opt_out", T1)],
+                                    "marketing.newsletter", T2, None),
+    "child-opt-out-withdraws-child": ([("marketing", "opt_in", T0), ("marketing.offers", "opt_out", T1)],
+                                      "marketing.offers", T2, "sent_after_opt_out"),
+    "opted-in-again": ([("marketing", "opt_in", T0), ("marketing", "opt_out", T1), ("marketing", "opt_in", T2)],
+                       "marketing", T3, None),
+    "opt-in-and-out-at-once-opt-out-wins": ([("marketing", "opt_in", T0), ("marketing", "opt_in", T1),
+                                             ("marketing", "opt_out", T1)], "marketing", T2, "sent_after_opt_out"),
+    "opt-out-across-purposes-at-once-wins": ([("marketing", "opt_in", T0), ("marketing.offers", "opt_in", T1),
+                                              ("marketing", "opt_out", T1)], "marketing.offers", T2, "sent_after_opt_out"),
+    "opt-out-after-the-message": ([("marketing", "opt_in", T0), ("marketing", "opt_out", T2)], "marketing", T1, None),
+    "opt-out-without-opt-in-is-not-consent": ([("marketing.newsletter", "opt_in", T0), ("marketing", "opt_out", T0)],
+                                              "marketing.offers", T1, "purpose_not_consented"),
+}
+
+
+@pytest.fixture(scope="module")
+def compliance_run(tmp_path_factory, policy):
+    directory = tmp_path_factory.mktemp("compliance")
+    contacts, consents, messages = [], [], []
+    for index, (case, (events, purpose, sent_at, _)) in enumerate(CASES.items()):
+        phone = f"+4474001{index:05d}"
+        contacts.append(contact(case, phone, created_at="2026-01-01T00:00:00Z"))
+        consents += [consent(f"{case}/{n}", case, p, action, at) for n, (p, action, at) in enumerate(events)]
+        messages.append(message(f"m/{case}", case, purpose, sent_at, to_phone=phone))
+    warehouse = directory / "warehouse.duckdb"
+    run_engine(write_source(directory / "source", contacts, consents, messages), warehouse, policy, with_gates=True)
+    return warehouse
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_consent_at_send(compliance_run, case):
+    expected = CASES[case][3]
+    found = {check for check, record in findings(compliance_run) if record == f"m/{case}"}
+    assert found == ({expected} if expected else set())
+
+
+def test_findings_carry_the_keyed_hash_of_the_number_sent_to(compliance_run):
+    with open_warehouse(compliance_run) as connection:
+        rows = connection.execute(
+            "SELECT v.subject, c.subject FROM audit.violations v JOIN core.contacts c "
+            "ON v.record_id = 'm/' || c.contact_id").fetchall()
+    assert rows and all(violation == contact_subject for violation, contact_subject in rows)
+
+
+def test_the_output_gate_catches_a_check_outside_the_vocabulary(compliance_run):
+    with open_warehouse(compliance_run) as connection:
+        gates.check(connection, "compliance.output")
+        connection.execute("""UPDATE work.violations SET "check" = 'made_up' WHERE record_id = 'm/never-opted-in'""")
+        with pytest.raises(gates.GateFailed, match="a check outside the vocabulary"):
+            gates.check(connection, "compliance.output")
+
+
+def test_the_input_gate_warns_about_unlisted_purposes_without_stopping(compliance_run):
+    with open_warehouse(compliance_run) as connection:
+        outcomes = gates.check(connection, "compliance.input")
+    unlisted = [o for o in outcomes if "does not list" in o.description and o.table_name == "staging.messages"]
+    assert [(o.success, o.severity, o.unexpected_count) for o in unlisted] == [(False, "warning", 1)]
