@@ -1,0 +1,157 @@
+"""The real flows, run by Prefect (test server), on generated demo data."""
+
+import csv
+import json
+
+import phonenumbers
+import pytest
+from support import implemented_checks, write_table
+from typer.testing import CliRunner
+
+from listwarden.checks import CHECKS
+from listwarden.cli import app
+from listwarden.gates import GateFailed
+from listwarden.warehouse import open_warehouse
+
+pytestmark = pytest.mark.flow
+
+
+@pytest.fixture(scope="module")
+def nightly_run(prefect_server, demo_source, policy_path, tmp_path_factory):
+    from flows.nightly import nightly
+
+    root = tmp_path_factory.mktemp("nightly")
+    warehouse, reports = root / "warehouse.duckdb", root / "reports"
+    report_path = nightly(str(demo_source), str(policy_path), str(warehouse), str(reports))
+    return {"warehouse": warehouse, "reports": reports, "report": report_path, "policy": policy_path}
+
+
+def planted(demo_source):
+    with open(demo_source / "planted_violations.csv", encoding="utf-8") as handle:
+        return {(row["check"], row["record_table"], row["record_id"]) for row in csv.DictReader(handle)}
+
+
+def audit_snapshot(warehouse):
+    with open_warehouse(warehouse) as connection:
+        tables = [f"{schema}.{name}" for schema, name in connection.execute(
+            "SELECT schema_name, table_name FROM duckdb_tables() WHERE schema_name IN ('core', 'audit') "
+            "ORDER BY ALL").fetchall()]
+        return {table: sorted(map(repr, connection.execute(f"SELECT * FROM {table}").fetchall())) for table in tables}
+
+
+def test_nightly_finds_exactly_the_planted_violations(nightly_run, demo_source):
+    with open_warehouse(nightly_run["warehouse"]) as connection:
+        found = set(connection.execute('SELECT "check", record_table, record_id FROM audit.violations').fetchall())
+    expected = {row for row in planted(demo_source) if row[0] in implemented_checks()}
+    assert found == expected
+
+
+def test_nightly_records_the_run_its_steps_and_every_gate(nightly_run):
+    with open_warehouse(nightly_run["warehouse"]) as connection:
+        run = connection.execute("SELECT flow, status, inputs, versions FROM audit.runs").fetchall()
+        gates_run = {row[0] for row in connection.execute("SELECT DISTINCT gate FROM audit.gate_results").fetchall()}
+        steps = [row[0] for row in connection.execute("SELECT step FROM audit.steps ORDER BY started_at").fetchall()]
+    (flow, status, inputs, versions), = run
+    assert (flow, status) == ("nightly", "completed")
+    assert {entry["table"] for entry in json.loads(inputs)} == {"contacts", "consents", "messages", "inbound", "deactivations"}
+    assert all(len(entry["sha256"]) == 64 for entry in json.loads(inputs))
+    assert set(json.loads(versions)) == {"phonenumbers", "duckdb", "great-expectations", "prefect", "polars"}
+    assert gates_run == {f"{step}.{side}" for step in ("ingest", "accuracy", "compliance") for side in ("input", "output")}
+    assert steps[0] == "land sources" and steps[-1] == "compliance checks"
+
+
+def test_the_report_shows_every_check_and_the_artifact_summarises_it(nightly_run):
+    from prefect.client.orchestration import get_client
+
+    html = open(nightly_run["report"], encoding="utf-8").read()
+    assert nightly_run["report"].startswith(str(nightly_run["reports"]))
+    for check in CHECKS:
+        assert f'id="check-{check.name}"' in html
+    with get_client(sync_client=True) as client:
+        artifacts = [a for a in client.read_artifacts() if a.key == "listwarden-report"]
+    assert artifacts and "| no_consent | critical | 1 |" in artifacts[-1].data
+
+
+def raw_number_forms(demo_source):
+    """Every way a demo number could appear: as typed, E.164 digits, national significant number."""
+    forms = set()
+    with open(demo_source / "contacts.csv", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            digits = "".join(ch for ch in row["phone"] if ch.isdigit())
+            if len(digits) >= 7:
+                forms.add(digits)
+            try:
+                number = phonenumbers.parse(row["phone"], row["country"] or None)
+            except phonenumbers.NumberParseException:
+                continue
+            forms.add(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)[1:])
+            forms.add(phonenumbers.national_significant_number(number))
+    return {form for form in forms if len(form) >= 7}
+
+
+def test_no_raw_number_in_the_report_logs_artifacts_or_audit_tables(nightly_run, demo_source):
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        logs = " ".join(log.message for log in client.read_logs())
+        artifacts = " ".join(str(artifact.data) for artifact in client.read_artifacts())
+    audit_text = " ".join(" ".join(rows) for table, rows in audit_snapshot(nightly_run["warehouse"]).items()
+                          if table.startswith("audit."))
+    html = open(nightly_run["report"], encoding="utf-8").read()
+    places = {"report": html, "logs": logs, "artifacts": artifacts, "audit": audit_text}
+    digits_only = {name: "".join(ch if ch.isdigit() else " " for ch in text) for name, text in places.items()}
+    for name, text in digits_only.items():
+        tokens = set(text.split())
+        leaked = [form for form in raw_number_forms(demo_source) if any(token.endswith(form) for token in tokens)]
+        assert not leaked, f"{len(leaked)} numbers appear in the {name}"
+    assert len(logs) > 1000  # the logs were really read
+
+
+def test_a_bad_source_stops_the_run_and_changes_nothing(nightly_run, demo_source, tmp_path):
+    from flows.nightly import nightly
+
+    before = audit_snapshot(nightly_run["warehouse"])
+    bad = tmp_path / "bad-source"
+    bad.mkdir()
+    for path in demo_source.iterdir():
+        (bad / path.name).write_bytes(path.read_bytes())
+    with open(bad / "consents.csv", encoding="utf-8") as handle:
+        consents = list(csv.DictReader(handle))
+    consents[6]["occurred_at"] = "7 March 2026"
+    write_table(bad, "consents", consents, columns=tuple(consents[0]))
+    with pytest.raises(GateFailed) as stopped:
+        nightly(str(bad), str(nightly_run["policy"]), str(nightly_run["warehouse"]), str(nightly_run["reports"]))
+    assert "consents.csv row 7, column occurred_at: occurred_at is not an ISO 8601 timestamp" in str(stopped.value)
+    assert audit_snapshot(nightly_run["warehouse"]) == before
+
+
+def test_the_cli_exports_violations_and_reports_a_stop_with_its_exit_code(nightly_run, demo_source, tmp_path):
+    runner = CliRunner()
+    exported = runner.invoke(app, ["violations", "--warehouse", str(nightly_run["warehouse"]), "--format", "csv"])
+    assert exported.exit_code == 0, exported.output
+    rows = list(csv.DictReader(exported.stdout.splitlines()))
+    assert {(r["check"], r["record_table"], r["record_id"]) for r in rows} == {
+        row for row in planted(demo_source) if row[0] in implemented_checks()}
+    assert list(rows[0]) == ["run_id", "check", "severity", "record_table", "record_id", "subject", "detail", "rule"]
+    as_json = runner.invoke(app, ["violations", "--warehouse", str(nightly_run["warehouse"]), "--format", "json"])
+    assert len(json.loads(as_json.stdout)) == len(rows)
+
+    missing = tmp_path / "empty-source"
+    missing.mkdir()
+    rejected = runner.invoke(app, ["run", "nightly", "--source", str(missing), "--warehouse", str(nightly_run["warehouse"]),
+                                   "--reports", str(nightly_run["reports"]), "--policy", str(nightly_run["policy"])])
+    assert rejected.exit_code == 2
+    assert "table contacts not found" in rejected.stderr
+
+
+def test_a_job_run_by_hand_is_a_run_of_its_own(nightly_run):
+    from flows.accuracy import accuracy
+
+    report_path = accuracy(str(nightly_run["policy"]), str(nightly_run["warehouse"]), str(nightly_run["reports"]))
+    with open_warehouse(nightly_run["warehouse"]) as connection:
+        latest = connection.execute("SELECT run_id, flow FROM audit.runs ORDER BY finished_at DESC LIMIT 1").fetchone()
+        checks_found = {row[0] for row in connection.execute(
+            'SELECT DISTINCT "check" FROM audit.violations WHERE run_id = ?', [latest[0]]).fetchall()}
+    assert latest[1] == "accuracy"
+    assert checks_found == {"invalid_number", "not_sms_capable", "duplicate_number"}
+    assert latest[0] in report_path
