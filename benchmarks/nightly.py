@@ -1,0 +1,110 @@
+"""Time every step of the nightly run (engine only, no Prefect) on generated data.
+
+    .venv/bin/python benchmarks/nightly.py --contacts 100000
+
+Prints seconds and rows/s per step, the peak memory of the process, and a naive baseline for
+the accuracy step measured in the same run: pandas `apply` of phonenumbers on every contact row
+(parse + validity + type + format), as a spreadsheet-minded script would do it.
+Run on demand; never part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--contacts", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=7)
+    arguments = parser.parse_args()
+
+    scratch = Path(tempfile.mkdtemp(prefix="listwarden-bench-"))
+    os.environ.setdefault("LISTWARDEN_SECRETS_DIR", str(scratch / "secrets"))
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+    from listwarden import accuracy, compliance, gates, ingest, report, runs
+    from listwarden.demo import generate
+    from listwarden.policy import load_policy
+    from listwarden.warehouse import open_warehouse
+
+    policy_file = ROOT / "policies" / "default.yaml"
+    policy = load_policy(policy_file)
+    source = scratch / "source"
+    timings: list[tuple[str, float, int | None]] = []
+
+    def timed(name: str, work, rows: int | None = None):
+        started = time.perf_counter()
+        result = work()
+        timings.append((name, time.perf_counter() - started, rows))
+        return result
+
+    counts = timed("generate demo sources", lambda: generate(source, contacts=arguments.contacts, seed=arguments.seed))
+    contacts, messages = counts["contacts"], counts["messages"]
+    total_started = time.perf_counter()
+    with open_warehouse(scratch / "warehouse.duckdb") as connection:
+        runs.begin(connection, "benchmark", "benchmark", {}, policy_file, policy)
+        with runs.step(connection, "benchmark"):
+            timed("ingest: land", lambda: ingest.land(connection, source, policy), sum(counts.values()))
+            timed("ingest: gate input", lambda: gates.check(connection, "ingest.input"), sum(counts.values()))
+            timed("ingest: promote", lambda: ingest.promote(connection), sum(counts.values()))
+            timed("ingest: gate output", lambda: gates.check(connection, "ingest.output"))
+            timed("ingest: checks", lambda: ingest.check(connection))
+            timed("accuracy: gate input", lambda: gates.check(connection, "accuracy.input"), contacts)
+            timed("accuracy: normalise", lambda: accuracy.normalise(connection), contacts)
+            timed("accuracy: gate output", lambda: gates.check(connection, "accuracy.output"), contacts)
+            timed("accuracy: checks", lambda: accuracy.check(connection, policy), contacts)
+            timed("compliance: gate input", lambda: gates.check(connection, "compliance.input"), messages)
+            timed("compliance: consent at send", lambda: compliance.consent_at_send(connection), messages)
+            timed("compliance: checks", lambda: compliance.check(connection), messages)
+            timed("compliance: gate output", lambda: gates.check(connection, "compliance.output"))
+        timed("publish", lambda: runs.publish(connection))
+        timed("report", lambda: report.publish(connection, "benchmark", scratch / "reports"))
+    engine_seconds = time.perf_counter() - total_started
+    baseline_seconds = naive_accuracy(source / "contacts.csv")
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    print(f"\n{contacts:,} contacts, {messages:,} messages, {counts['consents']:,} consents, {counts['inbound']:,} inbound")
+    print(f"{'step':32} {'seconds':>9} {'rows/s':>12}")
+    for name, seconds, rows in timings:
+        rate = f"{rows / seconds:,.0f}" if rows else ""
+        print(f"{name:32} {seconds:9.2f} {rate:>12}")
+    normalise_seconds = next(seconds for name, seconds, _ in timings if name == "accuracy: normalise")
+    print(f"{'engine total (without generate)':32} {engine_seconds:9.2f}")
+    print(f"{'naive pandas apply (accuracy)':32} {baseline_seconds:9.2f} {contacts / baseline_seconds:12,.0f}")
+    print(f"accuracy normalise vs naive: {baseline_seconds / normalise_seconds:.1f}x the throughput")
+    print(f"peak memory (max RSS): {peak_mib:,.0f} MiB")
+
+
+def naive_accuracy(contacts_csv: Path) -> float:
+    """Every row parsed, validated, typed and formatted with pandas apply: the baseline."""
+    import pandas as pd
+    import phonenumbers
+
+    frame = pd.read_csv(contacts_csv, dtype=str, keep_default_na=False)
+    started = time.perf_counter()
+
+    def normalise(row):
+        try:
+            number = phonenumbers.parse(row["phone"], row["country"] or None)
+        except phonenumbers.NumberParseException:
+            return pd.Series([None, False, None])
+        return pd.Series([
+            phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
+            phonenumbers.is_valid_number(number),
+            phonenumbers.number_type(number),
+        ])
+
+    frame[["e164", "is_valid", "line_type"]] = frame.apply(normalise, axis=1)
+    return time.perf_counter() - started
+
+
+if __name__ == "__main__":
+    main()
