@@ -65,6 +65,10 @@ def _attach(connection: duckdb.DuckDBPyConnection, path: Path) -> None:
                 f"{path} is in use by another process (PID {holder.group(1)}); one run at a time"
             ) from None
         raise WarehouseError(f"{path}: cannot open: {redact(str(error))}") from None
+    except duckdb.BinderException as error:
+        if "already attached" not in str(error):
+            raise WarehouseError(f"{path}: cannot open: {redact(str(error))}") from None
+        raise WarehouseError(f"{path} is in use by another run in this process; one run at a time") from None
     except duckdb.Error as error:
         raise WarehouseError(
             f"{path}: cannot open with the warehouse key from LISTWARDEN_WAREHOUSE_KEY or "

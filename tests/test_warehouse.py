@@ -82,6 +82,13 @@ def test_a_second_process_is_refused_while_a_run_holds_the_warehouse(warehouse_p
         process.wait()
 
 
+def test_a_second_run_in_the_same_process_is_refused(warehouse_path):
+    with open_warehouse(warehouse_path):
+        with pytest.raises(WarehouseError, match="in use by another run in this process"):
+            with open_warehouse(warehouse_path):
+                pass
+
+
 def test_database_errors_are_redacted_and_name_the_query(warehouse_path):
     with open_warehouse(warehouse_path) as connection:
         with pytest.raises(WarehouseError) as failed:
