@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from prefect.runtime import flow_run
 
 from flows import tasks
+from listwarden import runs
 
 
 @dataclass
@@ -25,9 +27,10 @@ def run(flow: str, run_id: str | None, warehouse: str, policy: str, reports: str
         yield Run(run_id)
         return
     current = Run(str(flow_run.get_id()))
-    tasks.begin_run(warehouse, current.run_id, flow, parameters, policy)
-    yield current
-    tasks.publish(warehouse)
-    from flows.report import report  # a subflow; imported here as the report flow imports nothing of runs
+    with runs.exclusive(Path(warehouse), current.run_id):
+        tasks.begin_run(warehouse, current.run_id, flow, parameters, policy)
+        yield current
+        tasks.publish(warehouse)
+        from flows.report import report  # a subflow of this run
 
-    current.report = report(warehouse=warehouse, reports=reports, run_id=current.run_id)
+        current.report = report(warehouse=warehouse, reports=reports, run_id=current.run_id)

@@ -19,6 +19,7 @@ import polars as pl
 from phonenumbers import PhoneNumberFormat, PhoneNumberType, timezone
 
 from listwarden.contract import TABLES_BY_NAME
+from listwarden.progress import progress_bar
 
 # (region, language, weight)
 COUNTRIES = (
@@ -95,8 +96,11 @@ def generate(out: Path, contacts: int = 1000, seed: int = 7, as_of: date | None 
     """Write the source CSVs and planted_violations.csv to `out`; return row counts per file."""
     as_of = as_of or datetime.now(UTC).date()
     sources = Sources(as_of=datetime.combine(as_of, time(0), UTC), rng=random.Random(seed))
-    for _ in range(max(contacts - PLANTED_CONTACTS, 0)):
-        _clean_contact(sources)
+    clean = max(contacts - PLANTED_CONTACTS, 0)
+    with progress_bar("Generating contacts", clean) as advance:
+        for _ in range(clean):
+            _clean_contact(sources)
+            advance(1)
     _plant_everything(sources)
     return _write(sources, Path(out))
 

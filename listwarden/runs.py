@@ -8,7 +8,9 @@ that stops at a gate or an error changes neither.
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +25,36 @@ from listwarden.policy import Policy, policy_hash
 
 CORE_TABLES = ("numbers", "contacts")
 RECORDED_LIBRARIES = ("phonenumbers", "duckdb", "great-expectations", "prefect", "polars")
+
+
+@contextmanager
+def exclusive(warehouse_path: Path, run_id: str) -> Iterator[None]:
+    """Hold the warehouse for one run from begin to report.
+
+    Each task opens the warehouse for itself, so DuckDB's own lock is free between tasks; this
+    advisory lock on `<warehouse>.lock` keeps another run (another process, or another flow in a
+    `listwarden serve` process) from resetting `work` under a run in progress.
+    """
+    lock_path = Path(f"{warehouse_path}.lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a+", encoding="utf-8") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            raise warehouse.WarehouseError(
+                f"{warehouse_path} is in use by run {lock.read().strip() or '(unknown)'}; one run at a time"
+            ) from None
+        lock.seek(0)
+        lock.truncate()
+        lock.write(f"{run_id} (PID {os.getpid()})")
+        lock.flush()
+        try:
+            yield
+        finally:
+            lock.seek(0)
+            lock.truncate()
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def begin(

@@ -89,6 +89,19 @@ def test_a_second_run_in_the_same_process_is_refused(warehouse_path):
                 pass
 
 
+def test_a_run_holds_the_warehouse_between_its_tasks(warehouse_path):
+    from listwarden import runs
+
+    with runs.exclusive(warehouse_path, "run-one"):
+        with open_warehouse(warehouse_path):  # the run's own tasks still open it
+            pass
+        with pytest.raises(WarehouseError, match=r"in use by run run-one \(PID \d+\); one run at a time"):
+            with runs.exclusive(warehouse_path, "run-two"):
+                pass
+    with runs.exclusive(warehouse_path, "run-two"):
+        pass
+
+
 def test_database_errors_are_redacted_and_name_the_query(warehouse_path):
     with open_warehouse(warehouse_path) as connection:
         with pytest.raises(WarehouseError) as failed:
