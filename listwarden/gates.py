@@ -29,6 +29,7 @@ from listwarden import warehouse
 EXPECTATIONS_DIR = Path(__file__).resolve().parent.parent / "expectations"
 SAMPLE_ROWS = 20
 ROW_NUMBER = "_row"
+NOT_CHECKED = "not checked"
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,10 @@ class GateFailed(RuntimeError):
     def __init__(self, gate: str, failures: list[Outcome], sources: dict[str, str]):
         self.gate = gate
         self.failures = failures
-        lines = [_describe(failure, sources) for failure in failures]
+        explained = {(f.table_name, f.column_name) for f in failures if not f.description.startswith(NOT_CHECKED)}
+        shown = [f for f in failures
+                 if not (f.description.startswith(NOT_CHECKED) and (f.table_name, f.column_name) in explained)]
+        lines = dict.fromkeys(_describe(failure, sources) for failure in shown)  # once each, in order
         super().__init__(f"gate {gate} stopped the run: " + "; ".join(lines))
 
 
@@ -93,11 +97,11 @@ def _validate_table(
     schema, name = table.split(".")
     columns = _columns(connection, schema, name)
     if columns is None:
-        return [
-            Outcome(gate, table, e["type"], e["kwargs"].get("column"), f"table {table} is missing",
-                    e.get("severity", "critical"), False, None, [])
-            for e in expectations
-        ]
+        return [_not_checked(gate, table, e, f"table {table} is missing") for e in expectations]
+    # An expectation on an absent column is not run: expect_column_to_exist reports the absence.
+    runnable = [e for e in expectations if e["type"] == "expect_column_to_exist" or _column(e) in (None, *columns)]
+    absent = [_not_checked(gate, table, e, f"{NOT_CHECKED}: column {_column(e)} is missing")
+              for e in expectations if e not in runnable]
     context = _context()
     datasource = context.data_sources.add_or_update_sql(
         name="warehouse",
@@ -109,13 +113,22 @@ def _validate_table(
     batch = asset.add_batch_definition_whole_table("whole table").get_batch()
     results = []
     try:
-        for result_format, group in _by_result_format(expectations, ROW_NUMBER in columns):
+        for result_format, group in _by_result_format(runnable, ROW_NUMBER in columns):
             suite = gx.ExpectationSuite(name=f"{gate}:{table}", expectations=[_expectation(e) for e in group])
             results += batch.validate(suite, result_format=result_format).results
     finally:
         _close(datasource.get_execution_engine())
         context.data_sources.delete("warehouse")
-    return [_outcome(gate, table, r, columns) for r in results]
+    return [_outcome(gate, table, r) for r in results] + absent
+
+
+def _column(expectation: dict) -> str | None:
+    return expectation["kwargs"].get("column") or expectation["meta"].get("column")
+
+
+def _not_checked(gate: str, table: str, expectation: dict, why: str) -> Outcome:
+    return Outcome(gate, table, expectation["type"], _column(expectation), why,
+                   expectation.get("severity", "critical"), False, None, [])
 
 
 def _by_result_format(expectations: list[dict], has_row_numbers: bool) -> list[tuple[object, list[dict]]]:
@@ -141,27 +154,31 @@ def _expectation(document: dict):
     )
 
 
-def _outcome(gate: str, table: str, result, columns: list[str]) -> Outcome:
+def _outcome(gate: str, table: str, result) -> Outcome:
     config = result.expectation_config
     details = result.result or {}
     count = details.get("unexpected_count", details.get("observed_value"))
-    if config.type == "expect_column_to_exist" or result.exception_info.get("raised_exception"):
-        count = None
-    column = config.kwargs.get("column") or (config.meta or {}).get("column")
     description = config.description
-    if result.exception_info.get("raised_exception") and column and column not in columns:
-        description = f"column {column} is missing"
+    if _raised(result.exception_info):
+        description += " (the expectation could not be evaluated)"
     return Outcome(
         gate=gate,
         table_name=table,
         expectation=config.type,
-        column_name=column,
+        column_name=config.kwargs.get("column") or (config.meta or {}).get("column"),
         description=description,
-        severity=str(config.severity.value if hasattr(config.severity, "value") else config.severity),
+        severity=config.severity.value,
         success=bool(result.success),
-        unexpected_count=count if isinstance(count, int) else None,
+        unexpected_count=count if isinstance(count, int) and not isinstance(count, bool) else None,
         sample_rows=_row_numbers(details),
     )
+
+
+def _raised(exception_info: dict) -> bool:
+    """GX reports an error either directly or per metric, keyed by the metric's id."""
+    if "raised_exception" in exception_info:
+        return bool(exception_info["raised_exception"])
+    return any(isinstance(info, dict) and info.get("raised_exception") for info in exception_info.values())
 
 
 def _row_numbers(details: dict) -> list[int]:
