@@ -58,7 +58,7 @@ def main() -> None:
             timed("ingest: gate output", lambda: gates.check(connection, "ingest.output"))
             timed("ingest: checks", lambda: ingest.check(connection))
             timed("accuracy: gate input", lambda: gates.check(connection, "accuracy.input"), contacts)
-            timed("accuracy: normalise", lambda: accuracy.normalise(connection), contacts)
+            timed("accuracy: normalise", lambda: accuracy.normalise(connection, policy), contacts)
             timed("accuracy: gate output", lambda: gates.check(connection, "accuracy.output"), contacts)
             timed("accuracy: checks", lambda: accuracy.check(connection, policy), contacts)
             timed("compliance: gate input", lambda: gates.check(connection, "compliance.input"), messages)

@@ -21,7 +21,7 @@ def accuracy(
     parameters = {"policy": policy, "warehouse": warehouse, "reports": reports}
     with run("accuracy", run_id, warehouse, policy, reports, parameters) as current:
         tasks.gate(warehouse, "accuracy.input")
-        tasks.step(warehouse, "normalise numbers", engine.normalise)
+        tasks.step(warehouse, "normalise numbers", partial(engine.normalise, policy=loaded_policy))
         tasks.gate(warehouse, "accuracy.output")
         tasks.step(warehouse, "accuracy checks", partial(engine.check, policy=loaded_policy))
     return current.report

@@ -1,42 +1,72 @@
-"""Accuracy: every phone value parsed once with phonenumbers, contacts normalised, number checks."""
+"""Accuracy: every phone value parsed once (cached), contacts normalised, number checks.
+
+The parse cache (cache.numbers) is keyed on (value as typed, default region) for one phonenumbers
+version: a run parses only the values it has not seen, and a new version parses everything again.
+Uncached values stream from DuckDB in chunks to worker processes, one per core; at most two chunks
+per worker are in flight, so memory stays flat however long the list.
+"""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from functools import partial
+
 import duckdb
-import phonenumbers
-import polars as pl
+import pyarrow as pa
 
 from listwarden import checks, keys, phones, runs, warehouse
 from listwarden.policy import Policy
 from listwarden.progress import progress_bar
 
-CHUNK = 50_000
-NUMBER_SCHEMA = {
-    "raw": pl.String, "default_region": pl.String, "e164": pl.String, "is_valid": pl.Boolean,
-    "line_type": pl.String, "region": pl.String, "time_zones": pl.List(pl.String),
-    "national_number": pl.String, "subject": pl.String, "parser_version": pl.String,
-}
+CHUNK = 20_000
 
 
-def normalise(connection: duckdb.DuckDBPyConnection) -> dict:
-    """Parse each distinct (value, default region) into work.numbers; join back into work.contacts."""
-    phonenumbers.enable_pattern_cache()
-    subject_key = keys.secret(keys.SUBJECT)
-    distinct_numbers = warehouse.sql_text("accuracy/distinct_numbers")
-    total = warehouse.execute(connection, f"SELECT count(*) FROM ({distinct_numbers})", "distinct_numbers").fetchone()[0]
-    warehouse.execute(connection, "DROP VIEW IF EXISTS work.numbers", "numbers")
-    warehouse.run_script(connection, "accuracy/create_numbers")
-    with progress_bar("Parsing phone numbers", total) as advance:
-        for batch in warehouse.stream(connection, distinct_numbers, "distinct_numbers", CHUNK):
-            values = batch.to_pydict()
-            parsed = [phones.parse(raw, region, subject_key) for raw, region in zip(values["raw"], values["default_region"])]
-            connection.register("parsed_numbers", pl.DataFrame(parsed, schema=NUMBER_SCHEMA, orient="row").to_arrow())
-            warehouse.run(connection, "accuracy/insert_numbers")
+def normalise(connection: duckdb.DuckDBPyConnection, policy: Policy, workers: int | None = None) -> dict:
+    """Parse the values the cache lacks, then build work.contacts and work.accuracy from it."""
+    warehouse.run(connection, "accuracy/prune_cache", parser_version=phones.PARSER_VERSION)
+    warehouse.run(connection, "accuracy/wanted")
+    warehouse.run(connection, "accuracy/to_parse")
+    wanted = warehouse.count_rows(connection, "work", "numbers_wanted")
+    to_parse = warehouse.count_rows(connection, "work", "numbers_to_parse")
+    batches = warehouse.stream(connection, warehouse.sql_text("accuracy/read_to_parse"), "read_to_parse", CHUNK)
+    workers = workers or min(os.cpu_count() or 1, -(-to_parse // CHUNK))
+    with progress_bar("Parsing phone numbers", to_parse) as advance:
+        for parsed in _parse_all(batches, keys.secret(keys.SUBJECT), workers):
+            connection.register("parsed_numbers", parsed)
+            warehouse.run(connection, "accuracy/insert_parsed")
             connection.unregister("parsed_numbers")
-            advance(len(parsed))
+            advance(parsed.num_rows)
     contacts = runs.replace_work_table(connection, "contacts", "accuracy/contacts", {})
-    return {"distinct_numbers": total, "contacts": contacts}
+    warehouse.execute(
+        connection,
+        f"INSERT INTO work.accuracy {warehouse.sql_text('accuracy/summary')}",
+        "accuracy/summary",
+        {"max_valid_share_drop": policy.accuracy.max_valid_share_drop,
+         "values_parsed": to_parse, "values_cached": wanted - to_parse},
+    )
+    return {"contacts": contacts, "values_parsed": to_parse, "values_cached": wanted - to_parse, "workers": workers}
 
 
 def check(connection: duckdb.DuckDBPyConnection, policy: Policy) -> dict:
     return {"findings": checks.run_checks(connection, "accuracy", {"not_sms_capable": policy.accuracy.not_sms_capable})}
+
+
+def _parse_all(batches: Iterable[pa.RecordBatch], key: str, workers: int) -> Iterator[pa.RecordBatch]:
+    """Parsed batches, in order. One worker: in this process (no start-up cost for small runs)."""
+    parse = partial(phones.parse_batch, key=key)
+    if workers <= 1:
+        yield from map(parse, batches)
+        return
+    # spawn, not fork: this process has DuckDB's and Prefect's threads running.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        in_flight: deque[Future] = deque()
+        for batch in batches:
+            in_flight.append(pool.submit(parse, batch))
+            if len(in_flight) >= 2 * workers:
+                yield in_flight.popleft().result()
+        while in_flight:
+            yield in_flight.popleft().result()

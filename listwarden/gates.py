@@ -206,7 +206,7 @@ def _describe(failure: Outcome, sources: dict[str, str]) -> str:
         label = "row" if count == 1 else "rows"
         where = f"{where} {label} {shown}" + (f" ({count} in all)" if count > 5 else "")
     elif failure.unexpected_count:
-        where = f"{where} ({failure.unexpected_count} rows)"
+        where = f"{where} ({failure.unexpected_count} {'row' if failure.unexpected_count == 1 else 'rows'})"
     column = f", column {failure.column_name}" if failure.column_name else ""
     return f"{where}{column}: {failure.description}"
 

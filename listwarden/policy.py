@@ -73,6 +73,9 @@ class Length(Strict):
 
 class Accuracy(Strict):
     not_sms_capable: list[str]
+    # The accuracy.output gate stops a run whose share of valid numbers fell by more than this
+    # (a fraction: 0.05 is five percentage points) against the previous run: a broken export.
+    max_valid_share_drop: float = Field(0.05, ge=0, le=1)
 
     @field_validator("not_sms_capable")
     @classmethod

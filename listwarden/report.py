@@ -19,9 +19,16 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from listwarden import gates, warehouse
 from listwarden.checks import CHECKS, Check
 
-AUDIT_TABLES = ("runs", "steps", "gate_results", "violations")
+AUDIT_TABLES = ("runs", "steps", "gate_results", "violations", "accuracy")
 SAMPLES_PER_CHECK = 5
 SUBJECT_SHOWN = 12
+# How the report names phonenumbers' line types; FIXED_LINE_OR_MOBILE is never counted as mobile.
+LINE_TYPE_LABELS = {
+    "MOBILE": "mobile", "FIXED_LINE_OR_MOBILE": "mobile not confirmed", "FIXED_LINE": "fixed line",
+    "TOLL_FREE": "toll-free", "PREMIUM_RATE": "premium rate", "SHARED_COST": "shared cost", "VOIP": "VoIP",
+    "PERSONAL_NUMBER": "personal number", "PAGER": "pager", "UAN": "UAN", "VOICEMAIL": "voicemail",
+    "INVALID": "invalid",
+}
 
 
 @dataclass
@@ -37,6 +44,7 @@ class ReportData:
     checks: list[CheckRow]
     gates: list[dict]
     steps: list[dict]
+    accuracy: dict | None  # None when the run did not normalise numbers
 
     @property
     def total_findings(self) -> int:
@@ -78,7 +86,19 @@ def collect(connection: duckdb.DuckDBPyConnection) -> ReportData:
         checks=[CheckRow(check, counts.get(check.name, 0), samples.get(check.name, [])) for check in CHECKS],
         gates=_records(connection, "report/gate_results"),
         steps=steps,
+        accuracy=_accuracy(connection),
     )
+
+
+def _accuracy(connection: duckdb.DuckDBPyConnection) -> dict | None:
+    rows = _records(connection, "report/accuracy")
+    if not rows:
+        return None
+    accuracy = rows[0]
+    counts = json.loads(accuracy["line_types"])
+    accuracy["line_types"] = [(LINE_TYPE_LABELS.get(name, name), counts[name]) for name in sorted(counts, key=lambda n: -counts[n])]
+    accuracy["mismatch_pairs"] = json.loads(accuracy["mismatch_pairs"])
+    return accuracy
 
 
 def render(data: ReportData) -> str:
@@ -102,6 +122,7 @@ def markdown_summary(data: ReportData, report_path: Path) -> str:
         f"{data.total_findings:,} findings; {len(data.failed_gates)} failed expectations "
         f"(warnings included). Report: `{report_path}`",
         "",
+        *_accuracy_lines(data.accuracy),
         "| check | severity | findings |",
         "|---|---|---:|",
     ]
@@ -111,6 +132,18 @@ def markdown_summary(data: ReportData, report_path: Path) -> str:
         for row in data.checks
     ]
     return "\n".join(lines) + "\n"
+
+
+def _accuracy_lines(accuracy: dict | None) -> list[str]:
+    if accuracy is None:
+        return []
+    by_label = dict(accuracy["line_types"])
+    return [
+        f"Numbers: {accuracy['valid']:,} of {accuracy['contacts']:,} valid ({accuracy['valid_share']:.1%}); "
+        f"mobile {by_label.get('mobile', 0):,}, mobile not confirmed {by_label.get('mobile not confirmed', 0):,}; "
+        f"{accuracy['country_mismatches']:,} country hints contradicted by the number.",
+        "",
+    ]
 
 
 def publish(connection: duckdb.DuckDBPyConnection, run_id: str, reports_dir: Path) -> tuple[Path, ReportData]:

@@ -62,7 +62,7 @@ def run_engine(source: Path, warehouse: Path, policy: Policy, with_gates: bool =
             gate("ingest.output")
             ingest.check(connection)
             gate("accuracy.input")
-            accuracy.normalise(connection)
+            accuracy.normalise(connection, policy)
             gate("accuracy.output")
             accuracy.check(connection, policy)
             gate("compliance.input")

@@ -98,3 +98,82 @@ def test_the_input_gate_stops_on_an_empty_contact_list(tmp_path, warehouse_path,
         connection.execute("DELETE FROM staging.contacts")
         with pytest.raises(gates.GateFailed, match="contacts is empty"):
             gates.check(connection, "accuracy.input")
+
+
+def accuracy_row(warehouse_path, run_id="test-run"):
+    with open_warehouse(warehouse_path) as connection:
+        result = connection.execute("SELECT * FROM audit.accuracy WHERE run_id = ?", [run_id])
+        columns = [c[0] for c in result.description]
+        return dict(zip(columns, result.fetchone()))
+
+
+def test_a_second_run_parses_only_what_it_has_not_seen(tmp_path, warehouse_path, policy):
+    contacts = [contact(f"c{i}", f"+4474001234{i:02d}") for i in range(20)]
+    source = write_source(tmp_path / "source", contacts=contacts)
+    run_engine(source, warehouse_path, policy, run_id="first")
+    run_engine(source, warehouse_path, policy, run_id="second")
+    contacts[3]["phone"] = "07400 999888"
+    run_engine(write_source(source, contacts=contacts), warehouse_path, policy, run_id="third")
+    assert (accuracy_row(warehouse_path, "first")["values_parsed"], accuracy_row(warehouse_path, "first")["values_cached"]) == (20, 0)
+    assert (accuracy_row(warehouse_path, "second")["values_parsed"], accuracy_row(warehouse_path, "second")["values_cached"]) == (0, 20)
+    assert (accuracy_row(warehouse_path, "third")["values_parsed"], accuracy_row(warehouse_path, "third")["values_cached"]) == (1, 19)
+
+
+def test_a_new_phonenumbers_version_parses_everything_again(tmp_path, warehouse_path, policy):
+    source = write_source(tmp_path / "source", contacts=[contact("c1"), contact("c2", "+447400123457")])
+    run_engine(source, warehouse_path, policy, run_id="first")
+    with open_warehouse(warehouse_path) as connection:
+        connection.execute("UPDATE cache.numbers SET parser_version = '8.0.0', e164 = '+10000000000'")
+    run_engine(source, warehouse_path, policy, run_id="upgraded")
+    with open_warehouse(warehouse_path) as connection:
+        versions = connection.execute("SELECT DISTINCT parser_version FROM cache.numbers").fetchall()
+        e164s = connection.execute("SELECT e164 FROM core.contacts ORDER BY contact_id").fetchall()
+    assert accuracy_row(warehouse_path, "upgraded")["values_parsed"] == 2
+    assert versions == [(phonenumbers.__version__,)]
+    assert e164s == [("+447400123456",), ("+447400123457",)]
+
+
+def test_worker_processes_parse_like_one_process(tmp_path, policy, monkeypatch):
+    from listwarden import accuracy, runs
+    from support import POLICY_FILE
+
+    from listwarden import ingest
+
+    contacts = [contact(f"c{i}", f"+44 7400 12{i:04d}") for i in range(40)] + [contact("bad", "12345")]
+    source = write_source(tmp_path / "source", contacts=contacts)
+    results = []
+    for workers in (1, 2):
+        monkeypatch.setattr(accuracy, "CHUNK", 7)
+        with open_warehouse(tmp_path / f"w{workers}.duckdb") as connection:
+            runs.begin(connection, "r", "test", {}, POLICY_FILE, policy)
+            ingest.land(connection, source, policy)
+            ingest.promote(connection)
+            assert accuracy.normalise(connection, policy, workers=workers)["workers"] == workers
+            results.append(connection.execute(
+                "SELECT raw, e164, is_valid, line_type, time_zones, subject FROM cache.numbers ORDER BY raw").fetchall())
+    assert results[0] == results[1] and len(results[0]) == 41
+
+
+def test_the_gate_stops_a_run_whose_valid_share_falls(tmp_path, warehouse_path, policy):
+    good = [contact(f"c{i}", f"+4474001234{i:02d}") for i in range(40)]
+    run_engine(write_source(tmp_path / "a", contacts=good), warehouse_path, policy, with_gates=True, run_id="baseline")
+    slightly_worse = good[:-2] + [contact("x1", "12345"), contact("x2", "123")]  # 95% valid: 5 points down
+    run_engine(write_source(tmp_path / "b", contacts=slightly_worse), warehouse_path, policy, with_gates=True, run_id="ok")
+    broken = good[:30] + [contact(f"y{i}", "000") for i in range(10)]  # 75% valid
+    with pytest.raises(gates.GateFailed, match="share of valid numbers fell by more than accuracy.max_valid_share_drop"):
+        run_engine(write_source(tmp_path / "c", contacts=broken), warehouse_path, policy, with_gates=True, run_id="broken")
+    assert accuracy_row(warehouse_path, "ok")["valid_share_drop"] == pytest.approx(0.05)
+    assert accuracy_row(warehouse_path, "baseline")["previous_valid_share"] is None
+
+
+def test_country_hints_the_number_contradicts_are_counted_not_flagged(tmp_path, warehouse_path, policy):
+    contacts = [contact("gb", "+447400123456", "GB"), contact("fr-hint", "+447400123457", "FR"),
+                contact("fr-hint-2", "+447400123458", "FR"), contact("us", "+12015550123", "CA")]
+    run_engine(write_source(tmp_path / "source", contacts=contacts), warehouse_path, policy)
+    summary = accuracy_row(warehouse_path)
+    assert summary["country_mismatches"] == 3
+    import json
+    assert [(p["hint"], p["region"], p["contacts"]) for p in json.loads(summary["mismatch_pairs"])] == [
+        ("FR", "GB", 2), ("CA", "US", 1)]
+    assert json.loads(summary["line_types"]) == {"MOBILE": 3, "FIXED_LINE_OR_MOBILE": 1}
+    assert not findings(warehouse_path)

@@ -84,3 +84,25 @@ def test_the_input_gate_warns_about_unlisted_purposes_without_stopping(complianc
         outcomes = gates.check(connection, "compliance.input")
     unlisted = [o for o in outcomes if "does not list" in o.description and o.table_name == "staging.messages"]
     assert [(o.success, o.severity, o.unexpected_count) for o in unlisted] == [(False, "warning", 1)]
+
+
+def test_reassigned_number(tmp_path, warehouse_path, policy):
+    """Deactivated after the consent on file and before the message: flagged; otherwise not."""
+    cases = {  # contact: (opt-in or None, deactivated at, message at, flagged)
+        "after-opt-in": ("2026-01-01T10:00:00Z", "2026-02-01T00:00:00Z", "2026-02-10T10:00:00Z", True),
+        "new-holder-opted-in-after": ("2026-03-01T10:00:00Z", "2026-02-01T00:00:00Z", "2026-03-10T10:00:00Z", False),
+        "message-before-deactivation": ("2026-01-01T10:00:00Z", "2026-02-01T00:00:00Z", "2026-01-20T10:00:00Z", False),
+        "no-opt-in-since-capture": (None, "2026-02-01T00:00:00Z", "2026-02-10T10:00:00Z", True),
+    }
+    contacts, consents, messages, deactivations = [], [], [], []
+    for index, (name, (opted_in, deactivated, sent, _)) in enumerate(cases.items()):
+        phone = f"+4474005{index:05d}"
+        contacts.append(contact(name, phone, created_at="2025-12-01T00:00:00Z"))
+        if opted_in:
+            consents.append(consent(f"e-{name}", name, "marketing", "opt_in", opted_in))
+        messages.append(message(f"m-{name}", name, "service.updates", sent, to_phone=phone))
+        deactivations.append({"phone": phone.replace("+44", "+44 "), "deactivated_at": deactivated})
+    source = write_source(tmp_path / "source", contacts, consents, messages, deactivations=deactivations)
+    run_engine(source, warehouse_path, policy)
+    flagged = {record for check, record in findings(warehouse_path) if check == "reassigned_number"}
+    assert flagged == {f"m-{name}" for name, case in cases.items() if case[3]}

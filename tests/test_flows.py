@@ -67,9 +67,12 @@ def test_the_report_shows_every_check_and_the_artifact_summarises_it(nightly_run
     assert nightly_run["report"].startswith(str(nightly_run["reports"]))
     for check in CHECKS:
         assert f'id="check-{check.name}"' in html
+    accuracy_section = html[html.index('<section id="accuracy">'):html.index('<section id="samples">')]
+    assert "mobile not confirmed" in accuracy_section and "country hints contradicted" in accuracy_section
     with get_client(sync_client=True) as client:
         artifacts = [a for a in client.read_artifacts() if a.key == "listwarden-report"]
     assert artifacts and "| no_consent | critical | 1 |" in artifacts[-1].data
+    assert "mobile not confirmed" in artifacts[-1].data
 
 
 def raw_number_forms(demo_source):

@@ -7,11 +7,16 @@ WITH consent_events AS (
     FROM staging.consents
     GROUP BY ALL
 ),
+opt_ins AS (
+    SELECT contact_id, occurred_at FROM staging.consents WHERE action = 'opt_in'
+),
 first_opt_in_any AS (
-    SELECT contact_id, min(occurred_at) AS first_opt_in_at
-    FROM staging.consents
-    WHERE action = 'opt_in'
-    GROUP BY contact_id
+    SELECT contact_id, min(occurred_at) AS first_opt_in_at FROM opt_ins GROUP BY contact_id
+),
+latest_opt_in_at_send AS (
+    SELECT m.message_id, o.occurred_at AS latest_opt_in_at
+    FROM staging.messages AS m
+    ASOF JOIN opt_ins AS o ON o.contact_id = m.contact_id AND o.occurred_at <= m.sent_at
 ),
 first_opt_in_per_purpose AS (
     SELECT contact_id, purpose, min(occurred_at) AS first_opt_in_at
@@ -59,13 +64,17 @@ SELECT
     coalesce(a.first_opt_in_at <= m.sent_at, false) AS opted_in_before,
     coalesce(o.first_opt_in_at <= m.sent_at, false) AS purpose_opted_in_before,
     coalesce(s.withdrawn, false) AS withdrawn_at_send,
+    l.latest_opt_in_at,
+    sc.created_at AS contact_created_at,
+    n.e164 AS to_e164,
     coalesce(n.subject, c.subject) AS subject
 FROM staging.messages AS m
 LEFT JOIN purpose_rule AS r USING (message_id)
 LEFT JOIN first_opt_in_any AS a USING (contact_id)
 LEFT JOIN purpose_opt_in AS o USING (message_id)
 LEFT JOIN state_at_send AS s USING (message_id)
+LEFT JOIN latest_opt_in_at_send AS l USING (message_id)
 LEFT JOIN staging.contacts AS sc USING (contact_id)
 LEFT JOIN work.contacts AS c USING (contact_id)
-LEFT JOIN work.numbers AS n
+LEFT JOIN cache.numbers AS n
     ON n.raw IS NOT DISTINCT FROM m.to_phone AND n.default_region IS NOT DISTINCT FROM sc.country

@@ -22,6 +22,10 @@ SELECT
     g.unexpected_count, g.sample_rows, g.checked_at
 FROM work.gate_results AS g, work.run AS run;
 
+INSERT INTO audit.accuracy
+SELECT run.run_id, a.*
+FROM work.accuracy AS a, work.run AS run;
+
 INSERT INTO audit.violations
 SELECT run.run_id, v."check", v.severity, v.record_table, v.record_id, v.subject, v.detail, v.rule
 FROM work.violations AS v, work.run AS run;

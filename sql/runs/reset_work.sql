@@ -13,6 +13,7 @@ CREATE TABLE work.gate_results (
     gate VARCHAR, table_name VARCHAR, expectation VARCHAR, column_name VARCHAR, description VARCHAR,
     severity VARCHAR, success BOOLEAN, unexpected_count BIGINT, sample_rows BIGINT[], checked_at TIMESTAMPTZ
 );
+CREATE TABLE work.accuracy AS SELECT * EXCLUDE (run_id) FROM audit.accuracy LIMIT 0;
 CREATE TABLE work.violations (
     "check" VARCHAR, severity VARCHAR, record_table VARCHAR, record_id VARCHAR,
     subject VARCHAR, detail VARCHAR, rule VARCHAR

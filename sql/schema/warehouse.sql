@@ -4,10 +4,12 @@ CREATE SCHEMA IF NOT EXISTS staging;
 CREATE SCHEMA IF NOT EXISTS work;
 CREATE SCHEMA IF NOT EXISTS core;
 CREATE SCHEMA IF NOT EXISTS audit;
+CREATE SCHEMA IF NOT EXISTS cache;
 
--- Every distinct phone value seen, parsed: (raw, default_region) -> what phonenumbers says.
--- Holds raw numbers: governed like contacts.
-CREATE TABLE IF NOT EXISTS core.numbers (
+-- The parse cache: every distinct (value as typed, default region) seen, as phonenumbers parsed
+-- it under parser_version. Runs add to it as they parse (it is derived data, not published state).
+-- It holds raw numbers: personal data, governed like contacts (retention and erasure delete here).
+CREATE TABLE IF NOT EXISTS cache.numbers (
     raw VARCHAR,
     default_region VARCHAR,
     e164 VARCHAR,
@@ -67,6 +69,23 @@ CREATE TABLE IF NOT EXISTS audit.gate_results (
     unexpected_count BIGINT,
     sample_rows BIGINT[],
     checked_at TIMESTAMPTZ
+);
+
+-- What the accuracy step saw, one row per run that normalised numbers (the report's accuracy
+-- section and the next run's valid-share baseline).
+CREATE TABLE IF NOT EXISTS audit.accuracy (
+    run_id VARCHAR,
+    contacts BIGINT,
+    valid BIGINT,
+    valid_share DOUBLE,
+    previous_valid_share DOUBLE,
+    valid_share_drop DOUBLE,
+    max_valid_share_drop DOUBLE,
+    line_types JSON,
+    country_mismatches BIGINT,
+    mismatch_pairs JSON,
+    values_parsed BIGINT,
+    values_cached BIGINT
 );
 
 CREATE TABLE IF NOT EXISTS audit.violations (

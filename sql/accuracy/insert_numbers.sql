@@ -1,1 +1,0 @@
-INSERT INTO work.numbers SELECT * FROM parsed_numbers

@@ -1,0 +1,1 @@
+INSERT INTO cache.numbers BY NAME SELECT * FROM parsed_numbers

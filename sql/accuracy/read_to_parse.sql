@@ -1,0 +1,1 @@
+SELECT raw, default_region FROM work.numbers_to_parse
