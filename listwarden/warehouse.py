@@ -6,6 +6,7 @@ Schemas: `landing` (sources as read, before their gate), `staging` (accepted sou
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -44,6 +45,10 @@ def open_warehouse(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
     try:
         connection.execute("SET TimeZone = 'UTC'")
         connection.execute(f"LOAD '{_literal(HTTPFS)}'")
+        # What DuckDB spills to disk under memory pressure stays beside the warehouse, encrypted.
+        connection.execute(f"SET temp_directory = '{_literal(path)}.tmp'")
+        connection.execute("SET temp_file_encryption = true")
+        connection.execute(f"SET memory_limit = '{_literal(memory_limit())}'")
         _attach(connection, path)
         connection.execute(f"USE {CATALOG}")
         run_script(connection, "schema/warehouse")
@@ -51,6 +56,11 @@ def open_warehouse(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
         yield connection
     finally:
         connection.close()
+
+
+def memory_limit() -> str:
+    """DuckDB's memory limit (it spills beyond it): LISTWARDEN_MEMORY_LIMIT, default 2GB."""
+    return os.environ.get("LISTWARDEN_MEMORY_LIMIT", "2GB")
 
 
 def _attach(connection: duckdb.DuckDBPyConnection, path: Path) -> None:

@@ -1,0 +1,227 @@
+"""The accuracy job on N generated contacts: cold, warm, and a naive baseline, in one run.
+
+    .venv/bin/python benchmarks/accuracy.py --contacts 1000000
+
+Contacts: about 75% distinct raw values, the demo's country mix, numbers typed as E.164,
+international with spaces, 00-prefixed and national forms (some random digits make invalid
+numbers, as in real lists). The accuracy job is its gates, the normalisation and its checks.
+- cold: empty parse cache;
+- warm: a second run after 1% of the contacts got a new or changed number;
+- baseline: pandas `apply` of phonenumbers.parse + is_valid_number + number_type + E.164 format
+  on every row (what a straightforward script does), on the same contacts.
+Peak memory is the largest total resident size of this process and its worker processes, sampled
+every 0.1 s during the cold and warm runs (the generator and the baseline are not counted).
+Run on demand; never part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DISTINCT_SHARE = 0.75
+CHURN = 0.01
+# Trunk prefix of the national form, per region of the demo's mix.
+NATIONAL_PREFIX = {"US": "", "GB": "0", "DE": "0", "FR": "0", "ES": "", "MX": "", "BR": "0", "IN": "0",
+                   "AU": "0", "RU": "8", "CN": "0", "CA": ""}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--contacts", type=int, default=1_000_000)
+    parser.add_argument("--baseline-rows", type=int, default=None, help="rows for the naive baseline (default: all)")
+    arguments = parser.parse_args()
+
+    scratch = Path(tempfile.mkdtemp(prefix="listwarden-accuracy-"))
+    os.environ.setdefault("LISTWARDEN_SECRETS_DIR", str(scratch / "secrets"))
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    cold_source, warm_source = scratch / "cold", scratch / "warm"
+    started = time.perf_counter()
+    spawn = multiprocessing.get_context("spawn")  # generate in a child: its memory is not the job's
+    child = spawn.Process(target=write_sources, args=(arguments.contacts, cold_source, warm_source))
+    child.start()
+    child.join()
+    print(f"generated {arguments.contacts:,} contacts in {time.perf_counter() - started:.0f} s")
+
+    import great_expectations  # noqa: F401  (imported once per process, like in a flow run; not the job's time)
+
+    warehouse_path = scratch / "warehouse.duckdb"
+    with PeakMemory() as peak:
+        cold = run_accuracy(cold_source, warehouse_path, "cold")
+        warm = run_accuracy(warm_source, warehouse_path, "warm")
+    baseline_rows, baseline_seconds = naive_baseline(cold_source / "contacts.parquet", arguments.baseline_rows)
+
+    rows = arguments.contacts
+    baseline_rate = baseline_rows / baseline_seconds
+    print(f"\n| run | contacts | values parsed | seconds | rows/s | vs naive |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, result in (("cold (empty cache)", cold), ("warm (1% changed)", warm)):
+        rate = rows / result["seconds"]
+        print(f"| {name} | {rows:,} | {result['values_parsed']:,} | {result['seconds']:.1f} | {rate:,.0f} | "
+              f"{rate / baseline_rate:.1f}x |")
+    print(f"| naive pandas apply | {baseline_rows:,} | {baseline_rows:,} | {baseline_seconds:.1f} | {baseline_rate:,.0f} | 1.0x |")
+    print(f"\nworkers: {cold['workers']}; peak memory (this process and its workers): {peak.mib:,.0f} MiB")
+    for name, result in (("cold", cold), ("warm", warm)):
+        print(f"{name} phases: " + ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in result["phases"].items()))
+
+
+class PeakMemory(threading.Thread):
+    """Samples the resident size of this process plus its children (from /proc) until stopped."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak, self.running = 0, True
+
+    def __enter__(self) -> PeakMemory:
+        self.start()
+        return self
+
+    def __exit__(self, *_) -> None:
+        self.running = False
+        self.join()
+
+    @property
+    def mib(self) -> float:
+        return self.peak / 1024
+
+    def run(self) -> None:
+        while self.running:
+            self.peak = max(self.peak, sum(_rss_kib(pid) for pid in _tree(os.getpid())))
+            time.sleep(0.1)
+
+
+def _tree(pid: int) -> list[int]:
+    children = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        children += [int(child) for child in task.read_text().split()]
+    return [pid] + [descendant for child in children for descendant in _tree(child)]
+
+
+def _rss_kib(pid: int) -> int:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    return next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+
+
+def write_sources(contacts: int, cold: Path, warm: Path) -> None:
+    """contacts.parquet for the cold run, and a copy with 1% of the numbers changed for the warm run."""
+    import numpy as np
+    import phonenumbers
+    import polars as pl
+
+    from listwarden.demo import COUNTRIES
+
+    random = np.random.default_rng(7)
+    regions = [code for code, _, _ in COUNTRIES]
+    weights = np.array([weight for *_, weight in COUNTRIES], dtype=float)
+    examples = {r: phonenumbers.example_number_for_type(r, phonenumbers.PhoneNumberType.MOBILE) for r in regions}
+    table = pl.DataFrame({
+        "region": regions,
+        "cc": [str(examples[r].country_code) for r in regions],
+        "stem": [phonenumbers.national_significant_number(examples[r])[:-6] for r in regions],
+        "trunk": [NATIONAL_PREFIX[r] for r in regions],
+    })
+
+    def numbers(count: int, seed_offset: int) -> pl.DataFrame:
+        generator = np.random.default_rng(1000 + seed_offset)
+        frame = pl.DataFrame({
+            "region": np.array(regions)[generator.choice(len(regions), count, p=weights / weights.sum())],
+            "tail": generator.integers(0, 1_000_000, count),
+            "style": generator.integers(0, 5, count),
+        }).join(table, on="region", how="left")
+        nsn = pl.col("stem") + pl.col("tail").cast(pl.String).str.zfill(6)
+        phone = (
+            pl.when(pl.col("style") == 0).then("+" + pl.col("cc") + nsn)
+            .when(pl.col("style") == 1).then("+" + pl.col("cc") + " " + nsn.str.slice(0, 3) + " " + nsn.str.slice(3))
+            .when(pl.col("style") == 2).then("00" + pl.col("cc") + " " + nsn)
+            .otherwise(pl.col("trunk") + nsn.str.slice(0, 4) + "-" + nsn.str.slice(4))
+        )
+        return frame.select(phone.alias("phone"), pl.col("region").alias("country")).unique(maintain_order=True)
+
+    distinct = numbers(int(contacts * DISTINCT_SHARE * 1.3), 0).head(int(contacts * DISTINCT_SHARE))
+    repeats = distinct.sample(contacts - distinct.height, with_replacement=True, seed=1)
+    frame = pl.concat([distinct, repeats]).sample(fraction=1.0, shuffle=True, seed=2).with_columns(
+        pl.format("c-{}", pl.int_range(pl.len())).alias("contact_id"),
+        pl.lit("2026-01-01T00:00:00Z").alias("created_at"),
+    ).select("contact_id", "phone", "country", "created_at")
+    write_source(cold, frame)
+    changed = random.choice(contacts, int(contacts * CHURN), replace=False)
+    fresh = numbers(len(changed) * 2, 1).head(len(changed))
+    warm_frame = frame.with_row_index("row").update(
+        fresh.with_columns(pl.Series("row", changed, dtype=pl.UInt32)), on="row").drop("row")
+    write_source(warm, warm_frame)
+
+
+def write_source(directory: Path, contacts) -> None:
+    import polars as pl
+
+    from listwarden.contract import TABLES_BY_NAME
+
+    directory.mkdir(parents=True)
+    contacts.write_parquet(directory / "contacts.parquet")
+    for table in ("consents", "messages", "inbound"):
+        pl.DataFrame(schema={column: pl.String for column in TABLES_BY_NAME[table].columns}).write_parquet(
+            directory / f"{table}.parquet")
+
+
+def run_accuracy(source: Path, warehouse_path: Path, run_id: str) -> dict:
+    from listwarden import accuracy, gates, ingest, runs
+    from listwarden.policy import load_policy
+    from listwarden.warehouse import open_warehouse
+
+    policy_file = ROOT / "policies" / "default.yaml"
+    policy = load_policy(policy_file)
+    phases: dict[str, float] = {}
+
+    def timed(name, work):
+        started = time.perf_counter()
+        result = work()
+        phases[name] = time.perf_counter() - started
+        return result
+
+    with open_warehouse(warehouse_path) as connection:
+        runs.begin(connection, run_id, "benchmark", {}, policy_file, policy)
+        with runs.step(connection, "benchmark"):
+            ingest.land(connection, source, policy)
+            ingest.promote(connection)
+            job_started = time.perf_counter()
+            timed("input gate", lambda: gates.check(connection, "accuracy.input"))
+            normalised = timed("normalise", lambda: accuracy.normalise(connection, policy))
+            timed("output gate", lambda: gates.check(connection, "accuracy.output"))
+            timed("checks", lambda: accuracy.check(connection, policy))
+            seconds = time.perf_counter() - job_started
+        timed("publish (not counted)", lambda: runs.publish(connection))
+    return {"seconds": seconds, "phases": phases, **normalised}
+
+
+def naive_baseline(contacts: Path, rows: int | None) -> tuple[int, float]:
+    import pandas as pd
+    import phonenumbers
+
+    frame = pd.read_parquet(contacts)
+    if rows:
+        frame = frame.head(rows)
+
+    def normalise(row):
+        try:
+            number = phonenumbers.parse(row["phone"], row["country"])
+        except phonenumbers.NumberParseException:
+            return pd.Series([None, False, None])
+        return pd.Series([phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
+                          phonenumbers.is_valid_number(number), phonenumbers.number_type(number)])
+
+    started = time.perf_counter()
+    frame[["e164", "is_valid", "line_type"]] = frame.apply(normalise, axis=1)
+    return len(frame), time.perf_counter() - started
+
+
+if __name__ == "__main__":
+    main()
