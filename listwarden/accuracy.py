@@ -28,9 +28,7 @@ CHUNK = 20_000
 def normalise(connection: duckdb.DuckDBPyConnection, policy: Policy, workers: int | None = None) -> dict:
     """Parse the values the cache lacks, then build work.contacts and work.accuracy from it."""
     warehouse.run(connection, "accuracy/prune_cache", parser_version=phones.PARSER_VERSION)
-    warehouse.run(connection, "accuracy/wanted")
     warehouse.run(connection, "accuracy/to_parse")
-    wanted = warehouse.count_rows(connection, "work", "numbers_wanted")
     to_parse = warehouse.count_rows(connection, "work", "numbers_to_parse")
     batches = warehouse.stream(connection, warehouse.sql_text("accuracy/read_to_parse"), "read_to_parse", CHUNK)
     workers = workers or min(os.cpu_count() or 1, -(-to_parse // CHUNK))
@@ -45,10 +43,9 @@ def normalise(connection: duckdb.DuckDBPyConnection, policy: Policy, workers: in
         connection,
         f"INSERT INTO work.accuracy {warehouse.sql_text('accuracy/summary')}",
         "accuracy/summary",
-        {"max_valid_share_drop": policy.accuracy.max_valid_share_drop,
-         "values_parsed": to_parse, "values_cached": wanted - to_parse},
+        {"max_valid_share_drop": policy.accuracy.max_valid_share_drop, "values_parsed": to_parse},
     )
-    return {"contacts": contacts, "values_parsed": to_parse, "values_cached": wanted - to_parse, "workers": workers}
+    return {"contacts": contacts, "values_parsed": to_parse, "workers": workers}
 
 
 def check(connection: duckdb.DuckDBPyConnection, policy: Policy) -> dict:

@@ -99,13 +99,14 @@ def run_checks(connection: duckdb.DuckDBPyConnection, step: str, parameters: dic
         if check.step != step or not check.implemented:
             continue
         query = warehouse.sql_text(f"{check.step}/{check.name}")
-        inserted = warehouse.execute(
-            connection,
-            "INSERT INTO work.violations "
-            "SELECT $check_name, $check_severity, record_table, record_id, subject, detail, $check_rule "
-            f"FROM ({query}) AS finding",
-            check.name,
-            {**parameters, "check_name": check.name, "check_severity": check.severity, "check_rule": check.rule},
-        ).fetchone()[0]
+        with warehouse.uncompressed(connection):
+            inserted = warehouse.execute(
+                connection,
+                "INSERT INTO work.violations "
+                "SELECT $check_name, $check_severity, record_table, record_id, subject, detail, $check_rule "
+                f"FROM ({query}) AS finding",
+                check.name,
+                {**parameters, "check_name": check.name, "check_severity": check.severity, "check_rule": check.rule},
+            ).fetchone()[0]
         found[check.name] = inserted
     return found

@@ -105,12 +105,13 @@ def step(connection: duckdb.DuckDBPyConnection, name: str) -> Iterator[dict]:
 def replace_work_table(connection: duckdb.DuckDBPyConnection, table: str, query_name: str, parameters: dict) -> int:
     """Materialise a query as work.<table>, replacing the view over core; return its row count."""
     warehouse.execute(connection, f"DROP VIEW IF EXISTS work.{table}", table)
-    warehouse.execute(
-        connection,
-        f"CREATE OR REPLACE TABLE work.{table} AS {warehouse.sql_text(query_name)}",
-        query_name,
-        parameters,
-    )
+    with warehouse.uncompressed(connection):
+        warehouse.execute(
+            connection,
+            f"CREATE OR REPLACE TABLE work.{table} AS {warehouse.sql_text(query_name)}",
+            query_name,
+            parameters,
+        )
     return warehouse.count_rows(connection, "work", table)
 
 

@@ -34,6 +34,5 @@ SELECT
         )), '[]')
         FROM mismatches
     ) AS mismatch_pairs,
-    CAST($values_parsed AS BIGINT) AS values_parsed,
-    CAST($values_cached AS BIGINT) AS values_cached
+    CAST($values_parsed AS BIGINT) AS values_parsed
 FROM counts, line_types

@@ -84,8 +84,7 @@ CREATE TABLE IF NOT EXISTS audit.accuracy (
     line_types JSON,
     country_mismatches BIGINT,
     mismatch_pairs JSON,
-    values_parsed BIGINT,
-    values_cached BIGINT
+    values_parsed BIGINT
 );
 
 CREATE TABLE IF NOT EXISTS audit.violations (
