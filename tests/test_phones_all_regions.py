@@ -98,3 +98,21 @@ def test_a_batch_parses_like_single_values():
 ])
 def test_fixed_line_or_mobile_is_its_own_line_type(raw, region, line_type):
     assert parse(raw, region, KEY).line_type == line_type
+
+
+def test_the_accuracy_job_agrees_with_phonenumbers_on_every_case(tmp_path, policy):
+    """The same walk through the whole job: CSV source, DuckDB, the parse cache, core.contacts."""
+    from support import contact, run_engine, write_source
+
+    from listwarden.warehouse import open_warehouse
+
+    contacts = [contact(f"c{index}", raw or "", region) for index, (raw, region) in enumerate(CASES)]
+    warehouse_path = tmp_path / "warehouse.duckdb"
+    run_engine(write_source(tmp_path / "source", contacts=contacts), warehouse_path, policy)
+    with open_warehouse(warehouse_path) as connection:
+        rows = connection.execute(
+            "SELECT contact_id, e164, is_valid, line_type, region, time_zones FROM core.contacts").fetchall()
+    ours = {contact_id: (e164, valid, line_type, region, zones) for contact_id, e164, valid, line_type, region, zones in rows}
+    assert len(ours) == len(CASES)
+    disagreements = [case for index, case in enumerate(CASES) if ours[f"c{index}"] != expected(*case)]
+    assert not disagreements, f"{len(disagreements)} disagreements, first {disagreements[:5]}"
