@@ -55,7 +55,7 @@ def generate(
 
 @run_app.command("nightly")
 def run_nightly(source: Path = Source, policy: Path = Policy, warehouse: Path = Warehouse, reports: Path = Reports) -> None:
-    """Ingest, accuracy, compliance; publish; report."""
+    """Ingest, accuracy, optouts, compliance; publish; report."""
     from flows.nightly import nightly
 
     _run(lambda: nightly(str(source), str(policy), str(warehouse), str(reports)))
@@ -75,6 +75,14 @@ def run_accuracy(policy: Path = Policy, warehouse: Path = Warehouse, reports: Pa
     from flows.accuracy import accuracy
 
     _run(lambda: accuracy(str(policy), str(warehouse), str(reports)))
+
+
+@run_app.command("optouts")
+def run_optouts(policy: Path = Policy, warehouse: Path = Warehouse, reports: Path = Reports) -> None:
+    """Classify the staged inbound messages (opt-out, opt-in, help, unclear, other)."""
+    from flows.optouts import optouts
+
+    _run(lambda: optouts(str(policy), str(warehouse), str(reports)))
 
 
 @run_app.command("compliance")

@@ -23,7 +23,7 @@ import duckdb
 from listwarden import __version__, warehouse
 from listwarden.policy import Policy, policy_hash
 
-CORE_TABLES = ("contacts",)
+CORE_TABLES = ("contacts", "inbound")
 RECORDED_LIBRARIES = ("phonenumbers", "duckdb", "great-expectations", "prefect", "polars")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from listwarden import accuracy, checks, compliance, gates, ingest, runs
+from listwarden import accuracy, checks, compliance, gates, ingest, optouts, runs
 from listwarden.contract import TABLES_BY_NAME
 from listwarden.policy import Policy
 from listwarden.warehouse import open_warehouse
@@ -65,6 +65,9 @@ def run_engine(source: Path, warehouse: Path, policy: Policy, with_gates: bool =
             accuracy.normalise(connection, policy)
             gate("accuracy.output")
             accuracy.check(connection, policy)
+            gate("optouts.input")
+            optouts.classify(connection, policy)
+            gate("optouts.output")
             gate("compliance.input")
             compliance.consent_at_send(connection)
             compliance.check(connection)

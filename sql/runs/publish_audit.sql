@@ -26,6 +26,10 @@ INSERT INTO audit.accuracy
 SELECT run.run_id, a.*
 FROM work.accuracy AS a, work.run AS run;
 
+INSERT INTO audit.review_queue
+SELECT run.run_id, q.*
+FROM work.review_queue AS q, work.run AS run;
+
 INSERT INTO audit.violations
 SELECT run.run_id, v."check", v.severity, v.record_table, v.record_id, v.subject, v.detail, v.rule
 FROM work.violations AS v, work.run AS run;

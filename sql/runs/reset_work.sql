@@ -14,6 +14,7 @@ CREATE TABLE work.gate_results (
     severity VARCHAR, success BOOLEAN, unexpected_count BIGINT, sample_rows BIGINT[], checked_at TIMESTAMPTZ
 );
 CREATE TABLE work.accuracy AS SELECT * EXCLUDE (run_id) FROM audit.accuracy LIMIT 0;
+CREATE TABLE work.review_queue AS SELECT * EXCLUDE (run_id) FROM audit.review_queue LIMIT 0;
 CREATE TABLE work.violations (
     "check" VARCHAR, severity VARCHAR, record_table VARCHAR, record_id VARCHAR,
     subject VARCHAR, detail VARCHAR, rule VARCHAR

@@ -36,6 +36,16 @@ CREATE TABLE IF NOT EXISTS core.contacts (
     subject VARCHAR
 );
 
+-- Inbound messages classified by the optouts job: opt_out, opt_in, help, unclear or other.
+CREATE TABLE IF NOT EXISTS core.inbound (
+    inbound_id VARCHAR,
+    e164 VARCHAR,
+    subject VARCHAR,
+    received_at TIMESTAMPTZ,
+    kind VARCHAR,
+    rule VARCHAR
+);
+
 CREATE TABLE IF NOT EXISTS audit.runs (
     run_id VARCHAR,
     flow VARCHAR,
@@ -85,6 +95,15 @@ CREATE TABLE IF NOT EXISTS audit.accuracy (
     country_mismatches BIGINT,
     mismatch_pairs JSON,
     values_parsed BIGINT
+);
+
+-- Inbound messages that mention opting out but match no rule: a person decides.
+CREATE TABLE IF NOT EXISTS audit.review_queue (
+    run_id VARCHAR,
+    inbound_id VARCHAR,
+    subject VARCHAR,
+    received_at TIMESTAMPTZ,
+    reason VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS audit.violations (

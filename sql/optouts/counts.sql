@@ -1,0 +1,1 @@
+SELECT kind, count(*) FROM work.inbound GROUP BY kind ORDER BY kind

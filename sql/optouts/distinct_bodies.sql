@@ -1,0 +1,1 @@
+SELECT DISTINCT body FROM staging.inbound
