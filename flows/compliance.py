@@ -1,3 +1,4 @@
+from functools import partial
 from pathlib import Path
 
 from prefect import flow
@@ -16,11 +17,11 @@ def compliance(
     run_id: str | None = None,
 ) -> str | None:
     """Check every message against consent at the moment it was sent."""
-    load_policy(Path(policy))  # fail early, with the key path, on a broken policy
+    loaded_policy = load_policy(Path(policy))
     parameters = {"policy": policy, "warehouse": warehouse, "reports": reports}
     with run("compliance", run_id, warehouse, policy, reports, parameters) as current:
         tasks.gate(warehouse, "compliance.input")
-        tasks.step(warehouse, "consent at send", engine.consent_at_send)
-        tasks.step(warehouse, "compliance checks", engine.check)
+        tasks.step(warehouse, "prepare facts", engine.prepare)
+        tasks.step(warehouse, "compliance checks", partial(engine.check, policy=loaded_policy))
         tasks.gate(warehouse, "compliance.output")
     return current.report

@@ -6,6 +6,7 @@ import hashlib
 import re
 from datetime import time
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -38,7 +39,7 @@ class Purpose(Strict):
 
 
 class Consent(Strict):
-    evidence_fields: list[str] = ["method", "notice_version"]
+    evidence_fields: list[Literal["method", "notice_version", "source"]] = ["method", "notice_version"]
 
 
 class OptOut(Strict):

@@ -69,8 +69,8 @@ def run_engine(source: Path, warehouse: Path, policy: Policy, with_gates: bool =
             optouts.classify(connection, policy)
             gate("optouts.output")
             gate("compliance.input")
-            compliance.consent_at_send(connection)
-            compliance.check(connection)
+            compliance.prepare(connection)
+            compliance.check(connection, policy)
             gate("compliance.output")
         runs.publish(connection)
 

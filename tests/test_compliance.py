@@ -106,3 +106,71 @@ def test_reassigned_number(tmp_path, warehouse_path, policy):
     run_engine(source, warehouse_path, policy)
     flagged = {record for check, record in findings(warehouse_path) if check == "reassigned_number"}
     assert flagged == {f"m-{name}" for name, case in cases.items() if case[3]}
+
+
+def inbound(inbound_id, phone, body, received_at):
+    return {"inbound_id": inbound_id, "from_phone": phone, "body": body, "received_at": received_at}
+
+
+# case: (consent events, inbound replies as (body, at), message (purpose, at) or None, expected {check: record})
+INBOUND_CASES = {
+    "stop-then-message": ([("marketing", "opt_in", T0), ("marketing", "opt_out", T2)], [("STOP", T1)],
+                          ("marketing.offers", T2), {"sent_after_opt_out": "m"}),
+    "stop-withdraws-unlisted-purposes": ([("surveys", "opt_in", T0), ("surveys", "opt_out", T1)], [("Arrêt", T1)],
+                                         ("surveys", T2), {"sent_after_opt_out": "m"}),
+    "stop-leaves-service-messages": ([("marketing", "opt_in", T0), ("marketing", "opt_out", T1)], [("stop", T1)],
+                                     ("account.security", T2), {}),
+    "re-opt-in-after-stop": ([("marketing", "opt_in", T0), ("marketing", "opt_out", T1), ("marketing", "opt_in", T2)],
+                             [("STOP", T1)], ("marketing", T3), {}),
+    "stop-never-recorded": ([("marketing", "opt_in", T0)], [("please stop texting me", T1)], None,
+                            {"opt_out_not_recorded": "i"}),
+    "recorded-exactly-at-deadline": ([("marketing", "opt_in", T0), ("marketing", "opt_out", T2)],
+                                     [("STOP", T1)], None, {}),
+    "recorded-a-second-late": ([("marketing", "opt_in", T0), ("marketing", "opt_out", "2026-03-03T10:00:01Z")],
+                               [("STOP", T1)], None, {"opt_out_deadline_missed": "i"}),
+    "recorded-before-the-reply-does-not-count": ([("marketing", "opt_in", T0), ("marketing", "opt_out", T0)],
+                                                 [("STOP", T1)], None, {"opt_out_not_recorded": "i"}),
+    "unclear-is-not-an-opt-out": ([("marketing", "opt_in", T0)], [("can you stop by the store at 5?", T1)],
+                                  ("marketing", T2), {}),
+}
+
+
+@pytest.fixture(scope="module")
+def inbound_run(tmp_path_factory, policy):
+    directory = tmp_path_factory.mktemp("inbound")
+    contacts, consents, messages, replies = [], [], [], []
+    for index, (case, (events, received, sent, _)) in enumerate(INBOUND_CASES.items()):
+        phone = f"+4474002{index:05d}"
+        contacts.append(contact(case, phone, created_at="2026-01-01T00:00:00Z"))
+        consents += [consent(f"{case}/{n}", case, p, action, at) for n, (p, action, at) in enumerate(events)]
+        replies += [inbound(f"i/{case}", phone, body, at) for body, at in received]
+        if sent:
+            messages.append(message(f"m/{case}", case, sent[0], sent[1], to_phone=phone))
+    warehouse = directory / "warehouse.duckdb"
+    run_engine(write_source(directory / "source", contacts, consents, messages, replies), warehouse, policy, with_gates=True)
+    return warehouse
+
+
+@pytest.mark.parametrize("case", INBOUND_CASES)
+def test_inbound_opt_outs_are_honoured_and_recorded(inbound_run, case):
+    expected = {check: f"{prefix}/{case}" for check, prefix in INBOUND_CASES[case][3].items()}
+    found = {check: record for check, record in findings(inbound_run) if record.endswith(f"/{case}")}
+    assert found == expected
+
+
+def test_unclear_replies_go_to_the_review_queue(inbound_run):
+    with open_warehouse(inbound_run) as connection:
+        queue = connection.execute("SELECT inbound_id, reason FROM audit.review_queue").fetchall()
+        kinds = dict(connection.execute("SELECT inbound_id, kind FROM core.inbound").fetchall())
+    assert queue == [("i/unclear-is-not-an-opt-out", "mentions:stop")]
+    assert kinds["i/stop-never-recorded"] == "opt_out"
+
+
+def test_consent_without_evidence(tmp_path, warehouse_path, policy):
+    consents = [consent("complete", "c1", "marketing", "opt_in", T0),
+                consent("no-notice", "c1", "marketing", "opt_in", T1, notice_version=""),
+                consent("no-method", "c1", "marketing", "opt_in", T1, method=""),
+                consent("opt-out-needs-none", "c1", "marketing", "opt_out", T2, method="", notice_version="")]
+    run_engine(write_source(tmp_path / "source", [contact("c1")], consents), warehouse_path, policy)
+    assert {record for check, record in findings(warehouse_path) if check == "consent_without_evidence"} == {
+        "no-notice", "no-method"}

@@ -1,10 +1,22 @@
 -- One row per message: does its purpose need consent, and what did the contact's consent look
 -- like at sent_at? Consent state for a purpose at t is the latest opt_in/opt_out at or before t
--- for the purpose or an ancestor of it; at the same instant an opt-out wins.
+-- for the purpose or an ancestor of it; at the same instant an opt-out wins. An inbound opt-out
+-- from the contact's number withdraws every purpose at received_at: it is an event for the
+-- purpose '*', which covers every purpose.
 -- Written as equi-joins (ASOF on time) so it runs over the whole message log at once.
-WITH consent_events AS (
-    SELECT contact_id, purpose, occurred_at, bool_or(action = 'opt_out') AS withdrawn
-    FROM staging.consents
+WITH inbound_withdrawals AS (
+    SELECT c.contact_id, '*' AS purpose, i.received_at AS occurred_at, true AS withdrawn
+    FROM work.inbound AS i
+    JOIN work.contacts AS c ON c.e164 = i.e164
+    WHERE i.kind = 'opt_out'
+),
+consent_events AS (
+    SELECT contact_id, purpose, occurred_at, bool_or(withdrawn) AS withdrawn
+    FROM (
+        SELECT contact_id, purpose, occurred_at, action = 'opt_out' AS withdrawn FROM staging.consents
+        UNION ALL
+        SELECT * FROM inbound_withdrawals
+    )
     GROUP BY ALL
 ),
 opt_ins AS (
@@ -26,18 +38,18 @@ first_opt_in_per_purpose AS (
 ),
 message_purposes AS (
     -- The message's purpose and each of its ancestors.
-    SELECT message_id, contact_id, sent_at, unnest(purpose_ancestors(purpose)) AS covering_purpose
+    SELECT message_id, contact_id, sent_at, unnest(list_append(purpose_ancestors(purpose), '*')) AS covering_purpose
     FROM staging.messages
 ),
 latest_event_per_purpose AS (
-    SELECT p.message_id, e.occurred_at, e.withdrawn
+    SELECT p.message_id, e.occurred_at, e.withdrawn, e.purpose
     FROM message_purposes AS p
     ASOF JOIN consent_events AS e
         ON e.contact_id = p.contact_id AND e.purpose = p.covering_purpose AND e.occurred_at <= p.sent_at
 ),
 state_at_send AS (
     -- Latest event over all covering purposes; at equal times withdrawn (true) sorts last and wins.
-    SELECT message_id, arg_max(withdrawn, (occurred_at, withdrawn)) AS withdrawn
+    SELECT message_id, arg_max({'withdrawn': withdrawn, 'purpose': purpose}, (occurred_at, withdrawn)) AS latest
     FROM latest_event_per_purpose
     GROUP BY message_id
 ),
@@ -63,7 +75,8 @@ SELECT
     coalesce(r.consent_required, true) AS consent_required,
     coalesce(a.first_opt_in_at <= m.sent_at, false) AS opted_in_before,
     coalesce(o.first_opt_in_at <= m.sent_at, false) AS purpose_opted_in_before,
-    coalesce(s.withdrawn, false) AS withdrawn_at_send,
+    coalesce(s.latest.withdrawn, false) AS withdrawn_at_send,
+    s.latest.withdrawn AND s.latest.purpose = '*' AS withdrawn_by_inbound,
     l.latest_opt_in_at,
     sc.created_at AS contact_created_at,
     n.e164 AS to_e164,

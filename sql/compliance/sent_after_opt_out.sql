@@ -1,8 +1,11 @@
--- sent_after_opt_out: consent for the purpose had been given, then withdrawn before sent_at.
+-- sent_after_opt_out: consent for the purpose had been given, then withdrawn before sent_at
+-- (by an opt_out event, or by an inbound opt-out from the contact's number).
 SELECT
     'messages' AS record_table,
     message_id AS record_id,
     subject,
-    'purpose ' || purpose || ': consent withdrawn before ' || strftime(sent_at, '%Y-%m-%dT%H:%M:%SZ') AS detail
+    'purpose ' || purpose || ': consent withdrawn '
+        || CASE WHEN withdrawn_by_inbound THEN 'by an inbound opt-out ' ELSE '' END
+        || 'before ' || strftime(sent_at, '%Y-%m-%dT%H:%M:%SZ') AS detail
 FROM work.message_consent
 WHERE consent_required AND purpose_opted_in_before AND withdrawn_at_send
