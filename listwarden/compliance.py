@@ -26,4 +26,6 @@ def parameters(policy: Policy) -> dict:
     return {
         "evidence_fields": policy.consent.evidence_fields,
         "record_within_hours": policy.opt_out.record_within_hours,
+        "max_messages": policy.frequency_cap.max_messages,
+        "window_hours": policy.frequency_cap.window_hours,
     }

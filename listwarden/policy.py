@@ -49,13 +49,22 @@ class OptOut(Strict):
 
 
 class QuietHoursWindow(Strict):
+    """Inclusive local times: a message at exactly allowed_from or allowed_until is inside."""
+
     allowed_from: time
     allowed_until: time
 
+    @model_validator(mode="after")
+    def ordered(self) -> QuietHoursWindow:
+        if self.allowed_from >= self.allowed_until:
+            raise ValueError("allowed_from must be earlier than allowed_until")
+        return self
 
-class QuietHours(Strict):
+
+class QuietHours(QuietHoursWindow):
     allowed_from: time = time(8, 0)
     allowed_until: time = time(21, 0)
+    # Keyed by the region of the number (ISO 3166 alpha-2), e.g. {FR: {allowed_from: "10:00", ...}}.
     country_overrides: dict[str, QuietHoursWindow] = {}
 
 

@@ -80,6 +80,10 @@ def begin(
     )
     for purpose in policy.purposes:
         warehouse.run(connection, "runs/record_purpose", name=purpose.name, consent_required=purpose.consent_required)
+    windows = {None: policy.quiet_hours, **policy.quiet_hours.country_overrides}
+    for region, window in windows.items():
+        warehouse.run(connection, "runs/record_quiet_hours", region=region,
+                      allowed_from=window.allowed_from, allowed_until=window.allowed_until)
 
 
 def run_id(connection: duckdb.DuckDBPyConnection) -> str:

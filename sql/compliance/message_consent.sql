@@ -80,6 +80,9 @@ SELECT
     l.latest_opt_in_at,
     sc.created_at AS contact_created_at,
     n.e164 AS to_e164,
+    n.region AS to_region,
+    -- Local time is the number's: the number messages went to, else the contact's number.
+    coalesce(nullif(n.time_zones, []), c.time_zones) AS time_zones,
     coalesce(n.subject, c.subject) AS subject
 FROM staging.messages AS m
 LEFT JOIN purpose_rule AS r USING (message_id)

@@ -6,6 +6,8 @@ CREATE TABLE work.run (
     policy_sha256 VARCHAR, code_version VARCHAR, versions JSON
 );
 CREATE TABLE work.policy_purposes (name VARCHAR, consent_required BOOLEAN);
+-- The allowed local sending window: region NULL is the default, other rows are country overrides.
+CREATE TABLE work.policy_quiet_hours (region VARCHAR, allowed_from TIME, allowed_until TIME);
 CREATE TABLE work.inputs (table_name VARCHAR, file VARCHAR, format VARCHAR, rows BIGINT, sha256 VARCHAR);
 CREATE TABLE work.undeclared_fields (column_name VARCHAR);
 CREATE TABLE work.steps (step VARCHAR, started_at TIMESTAMPTZ, finished_at TIMESTAMPTZ, detail JSON);
