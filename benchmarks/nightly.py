@@ -62,7 +62,7 @@ def main() -> None:
             timed("accuracy: gate output", lambda: gates.check(connection, "accuracy.output"), contacts)
             timed("accuracy: checks", lambda: accuracy.check(connection, policy), contacts)
             timed("compliance: gate input", lambda: gates.check(connection, "compliance.input"), messages)
-            timed("compliance: prepare facts", lambda: compliance.prepare(connection), messages)
+            timed("compliance: prepare facts", lambda: compliance.prepare(connection, policy), messages)
             timed("compliance: checks", lambda: compliance.check(connection, policy), messages)
             timed("compliance: gate output", lambda: gates.check(connection, "compliance.output"))
         timed("publish", lambda: runs.publish(connection))

@@ -21,7 +21,7 @@ def compliance(
     parameters = {"policy": policy, "warehouse": warehouse, "reports": reports}
     with run("compliance", run_id, warehouse, policy, reports, parameters) as current:
         tasks.gate(warehouse, "compliance.input")
-        tasks.step(warehouse, "prepare facts", engine.prepare)
+        tasks.step(warehouse, "prepare facts", partial(engine.prepare, policy=loaded_policy))
         tasks.step(warehouse, "compliance checks", partial(engine.check, policy=loaded_policy))
         tasks.gate(warehouse, "compliance.output")
     return current.report

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import duckdb
 
-from listwarden import checks, runs
+from listwarden import checks, runs, sms
 from listwarden.policy import Policy
 
 
-def prepare(connection: duckdb.DuckDBPyConnection) -> dict:
-    """The facts the checks share: consent at each message's sent_at, and how each inbound
-    opt-out was recorded."""
+def prepare(connection: duckdb.DuckDBPyConnection, policy: Policy) -> dict:
+    """The facts the checks share: consent at each message's sent_at, how each inbound opt-out
+    was recorded, and what each distinct body says and weighs."""
     return {
         "messages": runs.replace_work_table(connection, "message_consent", "compliance/message_consent", {}),
         "inbound_opt_outs": runs.replace_work_table(connection, "opt_out_records", "compliance/opt_out_records", {}),
+        "distinct_bodies": runs.replace_work_table(connection, "body_facts", "compliance/body_facts", parameters(policy)),
     }
 
 
@@ -28,4 +29,10 @@ def parameters(policy: Policy) -> dict:
         "record_within_hours": policy.opt_out.record_within_hours,
         "max_messages": policy.frequency_cap.max_messages,
         "window_hours": policy.frequency_cap.window_hours,
+        "sender_names": policy.sender_names,
+        "opt_out_instructions": policy.content.opt_out_instructions,
+        "max_segments": policy.length.max_segments,
+        "duplicate_window_minutes": policy.duplicate_send_window_minutes,
+        "help_reply_within_minutes": policy.help_reply_within_minutes,
+        **sms.patterns(),
     }

@@ -108,7 +108,8 @@ def step(connection: duckdb.DuckDBPyConnection, name: str) -> Iterator[dict]:
 
 def replace_work_table(connection: duckdb.DuckDBPyConnection, table: str, query_name: str, parameters: dict) -> int:
     """Materialise a query as work.<table>, replacing the view over core; return its row count."""
-    warehouse.execute(connection, f"DROP VIEW IF EXISTS work.{table}", table)
+    if warehouse.relation_kind(connection, "work", table) == "view":
+        warehouse.execute(connection, f"DROP VIEW work.{table}", table)
     with warehouse.uncompressed(connection):
         warehouse.execute(
             connection,
@@ -124,7 +125,7 @@ def publish(connection: duckdb.DuckDBPyConnection) -> str:
     current = run_id(connection)
     with warehouse.transaction(connection):
         for table in CORE_TABLES:
-            if warehouse.table_exists(connection, "work", table):
+            if warehouse.relation_kind(connection, "work", table) == "table":
                 warehouse.execute(
                     connection, f"CREATE OR REPLACE TABLE core.{table} AS SELECT * FROM work.{table}", table
                 )

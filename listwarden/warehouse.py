@@ -157,13 +157,11 @@ def transaction(connection: duckdb.DuckDBPyConnection) -> Iterator[None]:
     connection.execute("COMMIT")
 
 
-def table_exists(connection: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    found = connection.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE database_name = $catalog AND schema_name = $schema "
-        "AND table_name = $table",
-        {"catalog": CATALOG, "schema": schema, "table": table},
-    ).fetchone()
-    return found[0] > 0
+def relation_kind(connection: duckdb.DuckDBPyConnection, schema: str, name: str) -> str | None:
+    """'table', 'view', or None when schema.name does not exist."""
+    row = execute(connection, sql_text("schema/relation_kind"), "relation_kind",
+                  {"catalog": CATALOG, "schema": schema, "name": name}).fetchone()
+    return row[0] if row else None
 
 
 def count_rows(connection: duckdb.DuckDBPyConnection, schema: str, table: str) -> int:

@@ -50,6 +50,10 @@ def message(message_id: str, contact_id: str, purpose: str, sent_at: str, to_pho
             "sender_id": "Acme", "body": body, "sent_at": sent_at}
 
 
+def inbound_row(inbound_id: str, from_phone: str, body: str, received_at: str) -> dict:
+    return {"inbound_id": inbound_id, "from_phone": from_phone, "body": body, "received_at": received_at}
+
+
 def run_engine(source: Path, warehouse: Path, policy: Policy, with_gates: bool = False, run_id: str = "test-run") -> None:
     """Ingest, accuracy and compliance as the nightly flow runs them, then publish."""
     with open_warehouse(warehouse) as connection:
@@ -69,7 +73,7 @@ def run_engine(source: Path, warehouse: Path, policy: Policy, with_gates: bool =
             optouts.classify(connection, policy)
             gate("optouts.output")
             gate("compliance.input")
-            compliance.prepare(connection)
+            compliance.prepare(connection, policy)
             compliance.check(connection, policy)
             gate("compliance.output")
         runs.publish(connection)

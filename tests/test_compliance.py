@@ -4,7 +4,7 @@ Each case is one contact with its own events and one message; one engine run che
 """
 
 import pytest
-from support import consent, contact, findings, message, run_engine, write_source
+from support import consent, contact, findings, inbound_row, message, run_engine, write_source
 
 from listwarden import gates
 from listwarden.warehouse import open_warehouse
@@ -108,10 +108,6 @@ def test_reassigned_number(tmp_path, warehouse_path, policy):
     assert flagged == {f"m-{name}" for name, case in cases.items() if case[3]}
 
 
-def inbound(inbound_id, phone, body, received_at):
-    return {"inbound_id": inbound_id, "from_phone": phone, "body": body, "received_at": received_at}
-
-
 # case: (consent events, inbound replies as (body, at), message (purpose, at) or None, expected {check: record})
 INBOUND_CASES = {
     "stop-then-message": ([("marketing", "opt_in", T0), ("marketing", "opt_out", T2)], [("STOP", T1)],
@@ -143,7 +139,7 @@ def inbound_run(tmp_path_factory, policy):
         phone = f"+4474002{index:05d}"
         contacts.append(contact(case, phone, created_at="2026-01-01T00:00:00Z"))
         consents += [consent(f"{case}/{n}", case, p, action, at) for n, (p, action, at) in enumerate(events)]
-        replies += [inbound(f"i/{case}", phone, body, at) for body, at in received]
+        replies += [inbound_row(f"i/{case}", phone, body, at) for body, at in received]
         if sent:
             messages.append(message(f"m/{case}", case, sent[0], sent[1], to_phone=phone))
     warehouse = directory / "warehouse.duckdb"

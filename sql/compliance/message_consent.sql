@@ -70,6 +70,7 @@ purpose_rule AS (
 SELECT
     m.message_id,
     m.contact_id,
+    hash(coalesce(m.body, '')) AS body_hash,
     m.purpose,
     m.sent_at,
     coalesce(r.consent_required, true) AS consent_required,

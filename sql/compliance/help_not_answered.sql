@@ -1,0 +1,18 @@
+-- help_not_answered: an inbound HELP/INFO with no outbound message to that number within
+-- help_reply_within_minutes (the first message at or after received_at, matched by E.164).
+WITH helps AS (
+    SELECT inbound_id, e164, subject, received_at FROM work.inbound WHERE kind = 'help' AND e164 IS NOT NULL
+),
+replies AS (
+    SELECT to_e164 AS e164, sent_at FROM work.message_consent WHERE to_e164 IS NOT NULL
+),
+first_reply AS (
+    SELECT h.inbound_id, h.subject, h.received_at, r.sent_at AS replied_at
+    FROM helps AS h
+    ASOF LEFT JOIN replies AS r ON r.e164 = h.e164 AND r.sent_at >= h.received_at
+)
+SELECT 'inbound' AS record_table, inbound_id AS record_id, subject,
+       CASE WHEN replied_at IS NULL THEN 'no reply at all'
+            ELSE 'first reply ' || round(epoch(replied_at - received_at) / 60) || ' min later' END AS detail
+FROM first_reply
+WHERE replied_at IS NULL OR replied_at > received_at + to_minutes(CAST($help_reply_within_minutes AS BIGINT))
