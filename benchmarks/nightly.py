@@ -64,6 +64,7 @@ def main() -> None:
             timed("compliance: gate input", lambda: gates.check(connection, "compliance.input"), messages)
             timed("compliance: prepare facts", lambda: compliance.prepare(connection, policy), messages)
             timed("compliance: checks", lambda: compliance.check(connection, policy), messages)
+            timed("compliance: audience", lambda: compliance.audience(connection, policy), contacts)
             timed("compliance: gate output", lambda: gates.check(connection, "compliance.output"))
         timed("publish", lambda: runs.publish(connection))
         timed("report", lambda: report.publish(connection, "benchmark", scratch / "reports"))

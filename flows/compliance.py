@@ -23,5 +23,6 @@ def compliance(
         tasks.gate(warehouse, "compliance.input")
         tasks.step(warehouse, "prepare facts", partial(engine.prepare, policy=loaded_policy))
         tasks.step(warehouse, "compliance checks", partial(engine.check, policy=loaded_policy))
+        tasks.step(warehouse, "sendable audience", partial(engine.audience, policy=loaded_policy))
         tasks.gate(warehouse, "compliance.output")
     return current.report

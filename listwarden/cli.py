@@ -123,6 +123,25 @@ def violations(
         sys.stdout.write(frame.write_json() + "\n")
 
 
+export_app = typer.Typer(help="Write files for other systems.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("sendable")
+def export_sendable(
+    purpose: str = typer.Option(..., "--purpose", help="A consent-requiring purpose of the policy, e.g. marketing.offers."),
+    out: Path = typer.Option(..., "--out", help="CSV file to write (contact_id, e164)."),
+    warehouse: Path = Warehouse,
+) -> None:
+    """Write who may receive PURPOSE now (consent, valid SMS-capable number, not suppressed)."""
+    from listwarden import export
+    from listwarden.warehouse import open_warehouse
+
+    with _errors_as_exit_codes(), open_warehouse(warehouse) as connection:
+        rows = export.sendable(connection, purpose, out)
+    typer.echo(f"wrote {rows:,} numbers to {out}")
+
+
 @app.command()
 def demo(
     out: Path = typer.Option(DEMO_SOURCE, "--out", help="Where to generate the demo sources."),
@@ -155,6 +174,7 @@ def _run(flow_call: Callable[[], str | None]) -> None:
 @contextmanager
 def _errors_as_exit_codes() -> Iterator[None]:
     """Known failures become one clear line on stderr and an exit code; others propagate."""
+    from listwarden.export import ExportError
     from listwarden.gates import GateFailed
     from listwarden.ingest import SourceError
     from listwarden.policy import PolicyError
@@ -162,7 +182,7 @@ def _errors_as_exit_codes() -> Iterator[None]:
 
     try:
         yield
-    except (SourceError, PolicyError) as error:
+    except (SourceError, PolicyError, ExportError) as error:
         _fail(2, f"rejected: {error}")
     except GateFailed as error:
         _fail(3, f"stopped: {error}")

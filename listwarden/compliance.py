@@ -12,9 +12,20 @@ def prepare(connection: duckdb.DuckDBPyConnection, policy: Policy) -> dict:
     """The facts the checks share: consent at each message's sent_at, how each inbound opt-out
     was recorded, and what each distinct body says and weighs."""
     return {
+        "consent_events": runs.replace_work_table(connection, "consent_events", "compliance/consent_events", {}),
         "messages": runs.replace_work_table(connection, "message_consent", "compliance/message_consent", {}),
         "inbound_opt_outs": runs.replace_work_table(connection, "opt_out_records", "compliance/opt_out_records", {}),
         "distinct_bodies": runs.replace_work_table(connection, "body_facts", "compliance/body_facts", parameters(policy)),
+    }
+
+
+def audience(connection: duckdb.DuckDBPyConnection, policy: Policy) -> dict:
+    """Consent now per contact and purpose, the suppression list, and the sendable audience."""
+    return {
+        "consent_state": runs.replace_work_table(connection, "consent_state", "compliance/consent_state", {}),
+        "suppressed": runs.replace_work_table(connection, "suppression", "compliance/suppression", {}),
+        "sendable": runs.replace_work_table(
+            connection, "sendable", "compliance/sendable", {"not_sms_capable": policy.accuracy.not_sms_capable}),
     }
 
 

@@ -23,7 +23,7 @@ import duckdb
 from listwarden import __version__, warehouse
 from listwarden.policy import Policy, policy_hash
 
-CORE_TABLES = ("contacts", "inbound")
+CORE_TABLES = ("contacts", "inbound", "consent_state", "suppression", "sendable")
 RECORDED_LIBRARIES = ("phonenumbers", "duckdb", "great-expectations", "prefect", "polars")
 
 

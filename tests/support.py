@@ -75,6 +75,7 @@ def run_engine(source: Path, warehouse: Path, policy: Policy, with_gates: bool =
             gate("compliance.input")
             compliance.prepare(connection, policy)
             compliance.check(connection, policy)
+            compliance.audience(connection, policy)
             gate("compliance.output")
         runs.publish(connection)
 

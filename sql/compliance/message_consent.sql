@@ -1,25 +1,9 @@
 -- One row per message: does its purpose need consent, and what did the contact's consent look
--- like at sent_at? Consent state for a purpose at t is the latest opt_in/opt_out at or before t
--- for the purpose or an ancestor of it; at the same instant an opt-out wins. An inbound opt-out
--- from the contact's number withdraws every purpose at received_at: it is an event for the
--- purpose '*', which covers every purpose.
--- Written as equi-joins (ASOF on time) so it runs over the whole message log at once.
-WITH inbound_withdrawals AS (
-    SELECT c.contact_id, '*' AS purpose, i.received_at AS occurred_at, true AS withdrawn
-    FROM work.inbound AS i
-    JOIN work.contacts AS c ON c.e164 = i.e164
-    WHERE i.kind = 'opt_out'
-),
-consent_events AS (
-    SELECT contact_id, purpose, occurred_at, bool_or(withdrawn) AS withdrawn
-    FROM (
-        SELECT contact_id, purpose, occurred_at, action = 'opt_out' AS withdrawn FROM staging.consents
-        UNION ALL
-        SELECT * FROM inbound_withdrawals
-    )
-    GROUP BY ALL
-),
-opt_ins AS (
+-- like at sent_at? Consent state for a purpose at t is the latest event of work.consent_events
+-- at or before t for the purpose, an ancestor of it, or '*' (inbound opt-outs); at the same
+-- instant an opt-out wins. Written as equi-joins (ASOF on time) so it runs over the whole
+-- message log at once.
+WITH opt_ins AS (
     SELECT contact_id, occurred_at FROM staging.consents WHERE action = 'opt_in'
 ),
 first_opt_in_any AS (
@@ -44,7 +28,7 @@ message_purposes AS (
 latest_event_per_purpose AS (
     SELECT p.message_id, e.occurred_at, e.withdrawn, e.purpose
     FROM message_purposes AS p
-    ASOF JOIN consent_events AS e
+    ASOF JOIN work.consent_events AS e
         ON e.contact_id = p.contact_id AND e.purpose = p.covering_purpose AND e.occurred_at <= p.sent_at
 ),
 state_at_send AS (

@@ -46,6 +46,37 @@ CREATE TABLE IF NOT EXISTS core.inbound (
     rule VARCHAR
 );
 
+-- Consent now (at the last run's start) per contact and listed purpose.
+CREATE TABLE IF NOT EXISTS core.consent_state (
+    contact_id VARCHAR,
+    purpose VARCHAR,
+    state VARCHAR,
+    since TIMESTAMPTZ
+);
+
+-- Keyed hashes of numbers that opted out by reply: never messaged again unless consent is given anew.
+CREATE TABLE IF NOT EXISTS core.suppression (
+    subject VARCHAR,
+    since TIMESTAMPTZ,
+    reason VARCHAR
+);
+
+-- Who may receive a consent-requiring purpose now (`listwarden export sendable`).
+CREATE TABLE IF NOT EXISTS core.sendable (
+    purpose VARCHAR,
+    contact_id VARCHAR,
+    e164 VARCHAR,
+    subject VARCHAR
+);
+
+-- Files of raw numbers listwarden wrote (sendable exports): erasure must rewrite or remove them.
+CREATE TABLE IF NOT EXISTS core.exports (
+    path VARCHAR,
+    purpose VARCHAR,
+    rows BIGINT,
+    written_at TIMESTAMPTZ
+);
+
 CREATE TABLE IF NOT EXISTS audit.runs (
     run_id VARCHAR,
     flow VARCHAR,

@@ -1,0 +1,1 @@
+SELECT consent_required FROM work.policy_purposes WHERE name = $purpose

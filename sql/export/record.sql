@@ -1,0 +1,1 @@
+INSERT INTO core.exports VALUES ($path, $purpose, $rows, $written_at)
