@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from listwarden import checks, runs, sms
+from listwarden import checks, runs, sms, warehouse
 from listwarden.policy import Policy
 
 
@@ -21,12 +21,14 @@ def prepare(connection: duckdb.DuckDBPyConnection, policy: Policy) -> dict:
 
 def audience(connection: duckdb.DuckDBPyConnection, policy: Policy) -> dict:
     """Consent now per contact and purpose, the suppression list, and the sendable audience."""
-    return {
+    counts = {
         "consent_state": runs.replace_work_table(connection, "consent_state", "compliance/consent_state", {}),
         "suppressed": runs.replace_work_table(connection, "suppression", "compliance/suppression", {}),
         "sendable": runs.replace_work_table(
             connection, "sendable", "compliance/sendable", {"not_sms_capable": policy.accuracy.not_sms_capable}),
     }
+    warehouse.run(connection, "compliance/metrics")
+    return counts
 
 
 def check(connection: duckdb.DuckDBPyConnection, policy: Policy) -> dict:

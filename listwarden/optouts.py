@@ -25,5 +25,5 @@ def classify(connection: duckdb.DuckDBPyConnection, policy: Policy) -> dict:
     finally:
         connection.unregister("classified_bodies")
     warehouse.run(connection, "optouts/review_queue")
-    counts = dict(warehouse.run(connection, "optouts/counts").fetchall())
+    counts = dict(warehouse.run(connection, "optouts/counts").fetchall())  # also recorded in work.metrics
     return {"inbound": sum(counts.values()), **counts}

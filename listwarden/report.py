@@ -19,7 +19,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from listwarden import gates, warehouse
 from listwarden.checks import CHECKS, Check
 
-AUDIT_TABLES = ("runs", "steps", "gate_results", "violations", "accuracy")
+AUDIT_TABLES = ("runs", "steps", "gate_results", "violations", "accuracy", "review_queue", "metrics")
+REVIEW_SHOWN = 50
 SAMPLES_PER_CHECK = 5
 SUBJECT_SHOWN = 12
 # How the report names phonenumbers' line types; FIXED_LINE_OR_MOBILE is never counted as mobile.
@@ -45,6 +46,8 @@ class ReportData:
     gates: list[dict]
     steps: list[dict]
     accuracy: dict | None  # None when the run did not normalise numbers
+    review_queue: list[dict]
+    metrics: dict[str, list[tuple[str, int]]]  # section -> (name, value)
 
     @property
     def total_findings(self) -> int:
@@ -87,7 +90,23 @@ def collect(connection: duckdb.DuckDBPyConnection) -> ReportData:
         gates=_records(connection, "report/gate_results"),
         steps=steps,
         accuracy=_accuracy(connection),
+        review_queue=_review_queue(connection),
+        metrics=_metrics(connection),
     )
+
+
+def _review_queue(connection: duckdb.DuckDBPyConnection) -> list[dict]:
+    rows = _records(connection, "report/review_queue", limit=REVIEW_SHOWN)
+    for row in rows:
+        row["subject"] = (row["subject"] or "")[:SUBJECT_SHOWN]
+    return rows
+
+
+def _metrics(connection: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, int]]]:
+    sections: dict[str, list[tuple[str, int]]] = {}
+    for section, name, value in warehouse.run(connection, "report/metrics").fetchall():
+        sections.setdefault(section, []).append((name, value))
+    return sections
 
 
 def _accuracy(connection: duckdb.DuckDBPyConnection) -> dict | None:

@@ -69,6 +69,9 @@ def test_the_report_shows_every_check_and_the_artifact_summarises_it(nightly_run
         assert f'id="check-{check.name}"' in html
     accuracy_section = html[html.index('<section id="accuracy">'):html.index('<section id="samples">')]
     assert "mobile not confirmed" in accuracy_section and "country hints contradicted" in accuracy_section
+    for section in ("opt-outs", "messages", "audience"):
+        assert f'<section id="{section}">' in html
+    assert "mentions:stop" in html  # the demo's "can you stop by the store at 5?" is in the review queue
     with get_client(sync_client=True) as client:
         artifacts = [a for a in client.read_artifacts() if a.key == "listwarden-report"]
     assert artifacts and "| no_consent | critical | 1 |" in artifacts[-1].data

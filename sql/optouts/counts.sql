@@ -1,1 +1,3 @@
-SELECT kind, count(*) FROM work.inbound GROUP BY kind ORDER BY kind
+INSERT INTO work.metrics
+SELECT 'inbound', kind, count(*) FROM work.inbound GROUP BY kind
+RETURNING name, value

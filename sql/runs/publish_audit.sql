@@ -30,6 +30,10 @@ INSERT INTO audit.review_queue
 SELECT run.run_id, q.*
 FROM work.review_queue AS q, work.run AS run;
 
+INSERT INTO audit.metrics
+SELECT run.run_id, m.*
+FROM work.metrics AS m, work.run AS run;
+
 INSERT INTO audit.violations
 SELECT run.run_id, v."check", v.severity, v.record_table, v.record_id, v.subject, v.detail, v.rule
 FROM work.violations AS v, work.run AS run;

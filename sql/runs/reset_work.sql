@@ -17,6 +17,7 @@ CREATE TABLE work.gate_results (
 );
 CREATE TABLE work.accuracy AS SELECT * EXCLUDE (run_id) FROM audit.accuracy LIMIT 0;
 CREATE TABLE work.review_queue AS SELECT * EXCLUDE (run_id) FROM audit.review_queue LIMIT 0;
+CREATE TABLE work.metrics AS SELECT * EXCLUDE (run_id) FROM audit.metrics LIMIT 0;
 CREATE TABLE work.violations (
     "check" VARCHAR, severity VARCHAR, record_table VARCHAR, record_id VARCHAR,
     subject VARCHAR, detail VARCHAR, rule VARCHAR

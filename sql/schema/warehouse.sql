@@ -128,6 +128,15 @@ CREATE TABLE IF NOT EXISTS audit.accuracy (
     values_parsed BIGINT
 );
 
+-- Counts a run reports by section: inbound (messages per kind), segments (messages per encoding
+-- and segment count), audience (sendable contacts per purpose, suppressed numbers).
+CREATE TABLE IF NOT EXISTS audit.metrics (
+    run_id VARCHAR,
+    section VARCHAR,
+    name VARCHAR,
+    value BIGINT
+);
+
 -- Inbound messages that mention opting out but match no rule: a person decides.
 CREATE TABLE IF NOT EXISTS audit.review_queue (
     run_id VARCHAR,
