@@ -16,6 +16,8 @@ def prepare(connection: duckdb.DuckDBPyConnection, policy: Policy) -> dict:
         "messages": runs.replace_work_table(connection, "message_consent", "compliance/message_consent", {}),
         "inbound_opt_outs": runs.replace_work_table(connection, "opt_out_records", "compliance/opt_out_records", {}),
         "distinct_bodies": runs.replace_work_table(connection, "body_facts", "compliance/body_facts", parameters(policy)),
+        "zone_sets": runs.replace_work_table(connection, "zone_sets", "compliance/zone_sets", {}),
+        "numbers": runs.replace_work_table(connection, "number_subjects", "compliance/number_subjects", {}),
     }
 
 
@@ -32,7 +34,10 @@ def audience(connection: duckdb.DuckDBPyConnection, policy: Policy) -> dict:
 
 
 def check(connection: duckdb.DuckDBPyConnection, policy: Policy) -> dict:
-    return {"findings": checks.run_checks(connection, "compliance", parameters(policy))}
+    """Every compliance check; message findings are then named by the number they went to."""
+    found = checks.run_checks(connection, "compliance", parameters(policy))
+    warehouse.run(connection, "compliance/fill_message_subjects")
+    return {"findings": found}
 
 
 def parameters(policy: Policy) -> dict:

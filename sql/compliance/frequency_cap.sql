@@ -1,21 +1,30 @@
 -- frequency_cap: counted in sent_at order per contact over consent-requiring messages, in the
 -- window (sent_at - window_hours, sent_at]; every message past max_messages is flagged.
--- Messages at the same instant count in message_id order.
+-- Messages at the same instant count in an order fixed by their message_id.
+-- Two stages for speed: a range-framed count (which counts same-instant messages together) finds
+-- the few messages that can be over the cap; the exact position is worked out among those only.
+WITH counted AS (
+    SELECT
+        message_id, hash(contact_id) AS contact_key, sent_at,
+        count(*) OVER (
+            PARTITION BY hash(contact_id) ORDER BY sent_at
+            RANGE BETWEEN to_hours(CAST($window_hours AS BIGINT)) - INTERVAL 1 MICROSECOND PRECEDING AND CURRENT ROW
+        ) AS in_window
+    FROM work.message_consent
+    WHERE consent_required
+),
+positioned AS (
+    SELECT
+        message_id,
+        in_window - count(*) OVER same_instant + row_number() OVER (same_instant ORDER BY message_id) AS position
+    FROM counted
+    WHERE in_window > $max_messages
+    WINDOW same_instant AS (PARTITION BY contact_key, sent_at)
+)
 SELECT
     'messages' AS record_table,
     message_id AS record_id,
-    subject,
+    NULL AS subject,
     'message ' || position || ' to this contact within ' || $window_hours || ' h (cap ' || $max_messages || ')' AS detail
-FROM (
-    SELECT
-        message_id, subject,
-        count(*) OVER (
-            PARTITION BY contact_id ORDER BY sent_at
-            RANGE BETWEEN to_hours(CAST($window_hours AS BIGINT)) - INTERVAL 1 MICROSECOND PRECEDING AND CURRENT ROW
-        )
-        - count(*) OVER (PARTITION BY contact_id, sent_at)
-        + row_number() OVER (PARTITION BY contact_id, sent_at ORDER BY message_id) AS position
-    FROM work.message_consent
-    WHERE consent_required
-)
+FROM positioned
 WHERE position > $max_messages

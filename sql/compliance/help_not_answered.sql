@@ -3,8 +3,10 @@
 WITH helps AS (
     SELECT inbound_id, e164, subject, received_at FROM work.inbound WHERE kind = 'help' AND e164 IS NOT NULL
 ),
-replies AS (
-    SELECT to_e164 AS e164, sent_at FROM work.message_consent WHERE to_e164 IS NOT NULL
+replies AS (  -- messages to numbers that asked for help only: the ASOF join then stays small
+    SELECT r.to_e164 AS e164, r.sent_at
+    FROM work.message_consent AS r
+    SEMI JOIN helps AS h ON h.e164 = r.to_e164
 ),
 first_reply AS (
     SELECT h.inbound_id, h.subject, h.received_at, r.sent_at AS replied_at

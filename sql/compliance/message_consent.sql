@@ -1,81 +1,88 @@
 -- One row per message: does its purpose need consent, and what did the contact's consent look
--- like at sent_at? Consent state for a purpose at t is the latest event of work.consent_events
--- at or before t for the purpose, an ancestor of it, or '*' (inbound opt-outs); at the same
--- instant an opt-out wins. Written as equi-joins (ASOF on time) so it runs over the whole
--- message log at once.
-WITH opt_ins AS (
-    SELECT contact_id, occurred_at FROM staging.consents WHERE action = 'opt_in'
-),
-first_opt_in_any AS (
-    SELECT contact_id, min(occurred_at) AS first_opt_in_at FROM opt_ins GROUP BY contact_id
-),
-latest_opt_in_at_send AS (
-    SELECT m.message_id, o.occurred_at AS latest_opt_in_at
-    FROM staging.messages AS m
-    ASOF JOIN opt_ins AS o ON o.contact_id = m.contact_id AND o.occurred_at <= m.sent_at
-),
-first_opt_in_per_purpose AS (
-    SELECT contact_id, purpose, min(occurred_at) AS first_opt_in_at
-    FROM staging.consents
-    WHERE action = 'opt_in'
-    GROUP BY ALL
-),
-message_purposes AS (
-    -- The message's purpose and each of its ancestors.
-    SELECT message_id, contact_id, sent_at, unnest(list_append(purpose_ancestors(purpose), '*')) AS covering_purpose
+-- like at sent_at? Consent state for a purpose at t is the latest event of work.consent_events at
+-- or before t for the purpose, an ancestor of it, or '*' (inbound opt-outs); at the same instant
+-- an opt-out wins.
+-- For scale: events are laid out per contact and distinct message purpose (a handful), each row
+-- carrying everything that holds from that instant until the next, so one equi-join with a range
+-- filter over the message log answers every question (no sort of the log, unlike ASOF); joins use
+-- 64-bit hash keys, and rows stay narrow (no bodies or subjects; time zones by key) since there
+-- is one per message.
+WITH messages AS (
+    SELECT
+        message_id, contact_id, hash(contact_id) AS contact_key, purpose, sent_at,
+        hash(coalesce(body, '')) AS body_hash, to_phone
     FROM staging.messages
 ),
-latest_event_per_purpose AS (
-    SELECT p.message_id, e.occurred_at, e.withdrawn, e.purpose
-    FROM message_purposes AS p
-    ASOF JOIN work.consent_events AS e
-        ON e.contact_id = p.contact_id AND e.purpose = p.covering_purpose AND e.occurred_at <= p.sent_at
+message_purposes AS (
+    SELECT DISTINCT purpose FROM staging.messages
 ),
-state_at_send AS (
-    -- Latest event over all covering purposes; at equal times withdrawn (true) sorts last and wins.
-    SELECT message_id, arg_max({'withdrawn': withdrawn, 'purpose': purpose}, (occurred_at, withdrawn)) AS latest
-    FROM latest_event_per_purpose
-    GROUP BY message_id
+covering AS (
+    SELECT purpose AS message_purpose, unnest(list_append(purpose_ancestors(purpose), '*')) AS event_purpose
+    FROM message_purposes
 ),
-purpose_opt_in AS (
-    SELECT p.message_id, min(f.first_opt_in_at) AS first_opt_in_at
-    FROM message_purposes AS p
-    JOIN first_opt_in_per_purpose AS f
-        ON f.contact_id = p.contact_id AND f.purpose = p.covering_purpose
-    GROUP BY p.message_id
-),
-purpose_rule AS (
+rules AS (
     -- The nearest listed ancestor decides whether consent is needed; unlisted purposes need it.
-    SELECT p.message_id, arg_max(r.consent_required, length(r.name)) AS consent_required
-    FROM message_purposes AS p
-    JOIN work.policy_purposes AS r ON r.name = p.covering_purpose
-    GROUP BY p.message_id
+    SELECT c.message_purpose, arg_max(r.consent_required, length(r.name)) AS consent_required
+    FROM covering AS c
+    JOIN work.policy_purposes AS r ON r.name = c.event_purpose
+    GROUP BY c.message_purpose
+),
+stream AS (
+    -- Every event of a contact, once per message purpose: covering events move the consent
+    -- state; opt-ins to other purposes only count as "opted in to something".
+    SELECT
+        hash(e.contact_id) AS contact_key, p.purpose AS message_purpose, e.occurred_at,
+        bool_or(e.withdrawn) FILTER (WHERE c.event_purpose IS NOT NULL) AS state_withdrawn,
+        bool_or(e.withdrawn AND e.purpose = '*') FILTER (WHERE c.event_purpose IS NOT NULL) AS state_by_inbound,
+        bool_or(c.event_purpose IS NOT NULL AND NOT e.withdrawn) AS purpose_opt_in,
+        bool_or(NOT e.withdrawn) AS any_opt_in
+    FROM work.consent_events AS e
+    CROSS JOIN message_purposes AS p
+    LEFT JOIN covering AS c ON c.message_purpose = p.purpose AND c.event_purpose = e.purpose
+    WHERE c.event_purpose IS NOT NULL OR NOT e.withdrawn
+    GROUP BY ALL
+),
+facts AS (
+    -- What holds from each instant on: one ASOF join then answers every question per message.
+    SELECT
+        contact_key, message_purpose, occurred_at,
+        last_value(state_withdrawn IGNORE NULLS) OVER history AS withdrawn,
+        last_value(CASE WHEN state_withdrawn IS NOT NULL THEN state_by_inbound END IGNORE NULLS) OVER history
+            AS by_inbound,
+        bool_or(purpose_opt_in) OVER history AS purpose_opted_in,
+        max(CASE WHEN any_opt_in THEN occurred_at END) OVER history AS latest_opt_in_at,
+        coalesce(min(occurred_at) OVER (
+            PARTITION BY contact_key, message_purpose ORDER BY occurred_at
+            RANGE BETWEEN INTERVAL 1 MICROSECOND FOLLOWING AND UNBOUNDED FOLLOWING
+        ), 'infinity'::TIMESTAMPTZ) AS holds_until
+    FROM stream
+    WINDOW history AS (PARTITION BY contact_key, message_purpose ORDER BY occurred_at)
+),
+contacts AS (
+    SELECT hash(contact_id) AS contact_key, country FROM staging.contacts
+),
+numbers AS (
+    SELECT hash(raw, default_region) AS number_key, e164, region, hash(time_zones) AS zones_key FROM cache.numbers
 )
 SELECT
     m.message_id,
     m.contact_id,
-    hash(coalesce(m.body, '')) AS body_hash,
     m.purpose,
     m.sent_at,
+    m.body_hash,
     coalesce(r.consent_required, true) AS consent_required,
-    coalesce(a.first_opt_in_at <= m.sent_at, false) AS opted_in_before,
-    coalesce(o.first_opt_in_at <= m.sent_at, false) AS purpose_opted_in_before,
-    coalesce(s.latest.withdrawn, false) AS withdrawn_at_send,
-    s.latest.withdrawn AND s.latest.purpose = '*' AS withdrawn_by_inbound,
-    l.latest_opt_in_at,
-    sc.created_at AS contact_created_at,
+    f.latest_opt_in_at IS NOT NULL AS opted_in_before,
+    coalesce(f.purpose_opted_in, false) AS purpose_opted_in_before,
+    coalesce(f.withdrawn, false) AS withdrawn_at_send,
+    coalesce(f.withdrawn AND f.by_inbound, false) AS withdrawn_by_inbound,
+    f.latest_opt_in_at,
     n.e164 AS to_e164,
     n.region AS to_region,
-    -- Local time is the number's: the number messages went to, else the contact's number.
-    coalesce(nullif(n.time_zones, []), c.time_zones) AS time_zones,
-    coalesce(n.subject, c.subject) AS subject
-FROM staging.messages AS m
-LEFT JOIN purpose_rule AS r USING (message_id)
-LEFT JOIN first_opt_in_any AS a USING (contact_id)
-LEFT JOIN purpose_opt_in AS o USING (message_id)
-LEFT JOIN state_at_send AS s USING (message_id)
-LEFT JOIN latest_opt_in_at_send AS l USING (message_id)
-LEFT JOIN staging.contacts AS sc USING (contact_id)
-LEFT JOIN work.contacts AS c USING (contact_id)
-LEFT JOIN cache.numbers AS n
-    ON n.raw IS NOT DISTINCT FROM m.to_phone AND n.default_region IS NOT DISTINCT FROM sc.country
+    n.zones_key
+FROM messages AS m
+LEFT JOIN rules AS r ON r.message_purpose = m.purpose
+LEFT JOIN facts AS f
+    ON f.contact_key = m.contact_key AND f.message_purpose = m.purpose
+    AND f.occurred_at <= m.sent_at AND m.sent_at < f.holds_until
+LEFT JOIN contacts AS c ON c.contact_key = m.contact_key
+LEFT JOIN numbers AS n ON n.number_key = hash(m.to_phone, c.country)

@@ -2,7 +2,7 @@
 SELECT
     'messages' AS record_table,
     message_id AS record_id,
-    subject,
+    NULL AS subject,
     'purpose ' || purpose || ': no opt-in to any purpose before ' || strftime(sent_at, '%Y-%m-%dT%H:%M:%SZ') AS detail
 FROM work.message_consent
 WHERE consent_required AND NOT opted_in_before

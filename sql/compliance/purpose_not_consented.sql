@@ -2,7 +2,7 @@
 SELECT
     'messages' AS record_table,
     message_id AS record_id,
-    subject,
+    NULL AS subject,
     'purpose ' || purpose || ': the contact opted in to other purposes only' AS detail
 FROM work.message_consent
 WHERE consent_required AND opted_in_before AND NOT purpose_opted_in_before

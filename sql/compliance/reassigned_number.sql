@@ -10,10 +10,11 @@ WITH deactivated AS (
 SELECT
     'messages' AS record_table,
     m.message_id AS record_id,
-    any_value(m.subject) AS subject,
+    NULL AS subject,
     'number deactivated ' || strftime(max(d.deactivated_at), '%Y-%m-%d')
         || ', after the consent on file and before the message' AS detail
 FROM work.message_consent AS m
 JOIN deactivated AS d ON d.e164 = m.to_e164
-WHERE d.deactivated_at > coalesce(m.latest_opt_in_at, m.contact_created_at) AND d.deactivated_at <= m.sent_at
+LEFT JOIN staging.contacts AS c ON c.contact_id = m.contact_id
+WHERE d.deactivated_at > coalesce(m.latest_opt_in_at, c.created_at) AND d.deactivated_at <= m.sent_at
 GROUP BY m.message_id

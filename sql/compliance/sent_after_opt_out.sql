@@ -3,7 +3,7 @@
 SELECT
     'messages' AS record_table,
     message_id AS record_id,
-    subject,
+    NULL AS subject,
     'purpose ' || purpose || ': consent withdrawn '
         || CASE WHEN withdrawn_by_inbound THEN 'by an inbound opt-out ' ELSE '' END
         || 'before ' || strftime(sent_at, '%Y-%m-%dT%H:%M:%SZ') AS detail
