@@ -80,6 +80,13 @@ def test_duplicate_sends_and_help_replies(tmp_path, warehouse_path, policy):
         message("retry-10-min", "c1", "marketing", "2026-02-01T10:10:00Z", PHONE, OK),
         message("again-61-min-later", "c1", "marketing", "2026-02-01T11:11:00Z", PHONE, OK),
         message("other-contact-same-body", "c2", "marketing", "2026-02-01T10:05:00Z", "+447400400401", OK),
+        message("chain-a", "c2", "marketing", "2026-02-02T12:00:00Z", "+447400400401", OK + " (chain)"),
+        message("chain-b-50-min", "c2", "marketing", "2026-02-02T12:50:00Z", "+447400400401", OK + " (chain)"),
+        message("chain-c-100-min", "c2", "marketing", "2026-02-02T13:40:00Z", "+447400400401", OK + " (chain)"),
+        message("tie-1", "c2", "marketing", "2026-02-03T14:00:00Z", "+447400400401", OK + " (tie)"),
+        message("tie-2", "c2", "marketing", "2026-02-03T14:00:00Z", "+447400400401", OK + " (tie)"),
+        message("hour-a", "c2", "marketing", "2026-02-04T16:00:00Z", "+447400400401", OK + " (hour)"),
+        message("hour-b-exactly-60-min", "c2", "marketing", "2026-02-04T17:00:00Z", "+447400400401", OK + " (hour)"),
         message("help-reply", "c1", "service.updates", "2026-02-05T10:59:00Z", PHONE, "Acme help: reply STOP to opt out"),
         message("late-help-reply", "c2", "service.updates", "2026-02-05T11:01:00Z", "+447400400401", "Acme help"),
     ]
@@ -88,5 +95,6 @@ def test_duplicate_sends_and_help_replies(tmp_path, warehouse_path, policy):
                inbound_row("help-unanswered", PHONE, "Help!", "2026-02-06T10:00:00Z")]
     run_engine(write_source(tmp_path / "source", contacts, consents, messages, replies), warehouse_path, policy)
     found = findings(warehouse_path)
-    assert {r for c, r in found if c == "duplicate_send"} == {"retry-10-min"}
+    assert {r for c, r in found if c == "duplicate_send"} == {
+        "retry-10-min", "chain-b-50-min", "chain-c-100-min", "tie-2", "hour-b-exactly-60-min"}
     assert {r for c, r in found if c == "help_not_answered"} == {"help-late", "help-unanswered"}
