@@ -2,8 +2,9 @@
 -- (all and consent-requiring), sendable contacts per purpose, numbers on the suppression list.
 INSERT INTO work.metrics
 SELECT 'segments', upper(b.encoding) || ' ' || b.segments || CASE WHEN m.consent_required THEN ' consent' ELSE ' service' END,
-       count(*)
-FROM work.message_consent AS m JOIN work.body_facts AS b USING (body_hash)
+       sum(m.messages)
+FROM (SELECT body_hash, consent_required, count(*) AS messages FROM work.message_consent GROUP BY ALL) AS m
+JOIN work.body_facts AS b USING (body_hash)
 GROUP BY ALL
 UNION ALL
 SELECT 'audience', purpose, count(*) FROM work.sendable GROUP BY purpose
