@@ -30,7 +30,7 @@ def main() -> None:
     os.environ.setdefault("LISTWARDEN_SECRETS_DIR", str(scratch / "secrets"))
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
-    from listwarden import accuracy, compliance, gates, ingest, report, runs
+    from listwarden import accuracy, compliance, gates, ingest, optouts, report, runs
     from listwarden.demo import generate
     from listwarden.policy import load_policy
     from listwarden.warehouse import open_warehouse
@@ -61,6 +61,9 @@ def main() -> None:
             timed("accuracy: normalise", lambda: accuracy.normalise(connection, policy), contacts)
             timed("accuracy: gate output", lambda: gates.check(connection, "accuracy.output"), contacts)
             timed("accuracy: checks", lambda: accuracy.check(connection, policy), contacts)
+            timed("optouts: gate input", lambda: gates.check(connection, "optouts.input"), counts["inbound"])
+            timed("optouts: classify inbound", lambda: optouts.classify(connection, policy), counts["inbound"])
+            timed("optouts: gate output", lambda: gates.check(connection, "optouts.output"))
             timed("compliance: gate input", lambda: gates.check(connection, "compliance.input"), messages)
             timed("compliance: prepare facts", lambda: compliance.prepare(connection, policy), messages)
             timed("compliance: checks", lambda: compliance.check(connection, policy), messages)

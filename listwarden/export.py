@@ -33,6 +33,7 @@ def sendable(connection: duckdb.DuckDBPyConnection, purpose: str, out: Path) -> 
         "export/sendable",
         {"purpose": purpose},
     ).fetchone()[0]
+    partial.chmod(0o600)  # raw numbers: readable by the owner only
     partial.replace(out)
     warehouse.run(connection, "export/record", path=str(out.resolve()), purpose=purpose, rows=rows,
                   written_at=datetime.now(UTC))

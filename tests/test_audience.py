@@ -68,6 +68,7 @@ def test_export_writes_the_audience_and_records_the_file(tmp_path, warehouse_pat
         rows = list(csv.DictReader(handle))
     assert {row["e164"] for row in rows} == {"+447400500001", "+12015550123", "+447400500005"}
     assert "wrote 3 numbers" in written.stdout and "+44" not in written.stdout
+    assert out.stat().st_mode & 0o777 == 0o600
     with open_warehouse(warehouse_path) as connection:
         assert connection.execute("SELECT purpose, rows FROM core.exports").fetchall() == [("marketing.offers", 3)]
     refused = runner.invoke(app, ["export", "sendable", "--purpose", "service.updates", "--out", str(out),
