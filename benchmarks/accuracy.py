@@ -18,14 +18,12 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
-import os
-import tempfile
 import time
 from pathlib import Path
 
 from peak_memory import PeakMemory
+from scratch import DEFAULT_POLICY, scratch_directory
 
-ROOT = Path(__file__).resolve().parent.parent
 DISTINCT_SHARE = 0.75
 CHURN = 0.01
 BASELINE_CHUNK = 1_000_000
@@ -40,9 +38,7 @@ def main() -> None:
     parser.add_argument("--baseline-rows", type=int, default=None, help="rows for the naive baseline (default: all)")
     arguments = parser.parse_args()
 
-    scratch = Path(tempfile.mkdtemp(prefix="listwarden-accuracy-"))
-    os.environ.setdefault("LISTWARDEN_SECRETS_DIR", str(scratch / "secrets"))
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    scratch = scratch_directory("accuracy")
     cold_source, warm_source = scratch / "cold", scratch / "warm"
     started = time.perf_counter()
     spawn = multiprocessing.get_context("spawn")  # generate in a child: its memory is not the job's
@@ -141,8 +137,7 @@ def run_accuracy(source: Path, warehouse_path: Path, run_id: str) -> dict:
     from listwarden.policy import load_policy
     from listwarden.warehouse import open_warehouse
 
-    policy_file = ROOT / "policies" / "default.yaml"
-    policy = load_policy(policy_file)
+    policy = load_policy(DEFAULT_POLICY)
     phases: dict[str, float] = {}
 
     def timed(name, work):
@@ -152,7 +147,7 @@ def run_accuracy(source: Path, warehouse_path: Path, run_id: str) -> dict:
         return result
 
     with open_warehouse(warehouse_path) as connection:
-        runs.begin(connection, run_id, "benchmark", {}, policy_file, policy)
+        runs.begin(connection, run_id, "benchmark", {}, DEFAULT_POLICY, policy)
         with runs.step(connection, "benchmark"):
             ingest.land(connection, source, policy)
             ingest.promote(connection)

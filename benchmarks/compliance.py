@@ -14,14 +14,12 @@ Run on demand; never part of the test suite.
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
 import time
 from pathlib import Path
 
 from peak_memory import PeakMemory
+from scratch import DEFAULT_POLICY, scratch_directory
 
-ROOT = Path(__file__).resolve().parent.parent
 # (region, calling code, national prefix digits, time zones of its mobiles, hours from UTC used
 # to send at about 10:00-18:00 local); ten buckets of contacts.
 COUNTRIES = [
@@ -51,16 +49,13 @@ def main() -> None:
     parser.add_argument("--contacts", type=int, default=1_000_000)
     parser.add_argument("--messages", type=int, default=10_000_000)
     arguments = parser.parse_args()
-    scratch = Path(tempfile.mkdtemp(prefix="listwarden-compliance-"))
-    os.environ.setdefault("LISTWARDEN_SECRETS_DIR", str(scratch / "secrets"))
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    scratch = scratch_directory("compliance")
 
     from listwarden import compliance, optouts, runs, warehouse
     from listwarden.policy import load_policy
     from listwarden.warehouse import open_warehouse
 
-    policy_file = ROOT / "policies" / "default.yaml"
-    policy = load_policy(policy_file)
+    policy = load_policy(DEFAULT_POLICY)
     data = scratch / "data"
     started = time.perf_counter()
     write_parquet(data, arguments.contacts, arguments.messages)
@@ -69,7 +64,7 @@ def main() -> None:
 
     timings: dict[str, float] = {}
     with open_warehouse(scratch / "warehouse.duckdb") as connection:
-        runs.begin(connection, "benchmark", "benchmark", {}, policy_file, policy)
+        runs.begin(connection, "benchmark", "benchmark", {}, DEFAULT_POLICY, policy)
         stage_parquet(connection, data)
         runs.replace_work_table(connection, "contacts", "accuracy/contacts", {})
         with PeakMemory() as peak:
@@ -85,7 +80,7 @@ def main() -> None:
                 print(f"{name}: {timings[name]:.1f} s {result}", flush=True)
         findings = dict(warehouse.execute(connection, 'SELECT "check", count(*) FROM work.violations GROUP BY 1',
                                           "findings").fetchall())
-    baseline_seconds = naive_baseline(data)
+    baseline_messages, baseline_seconds = naive_baseline(data)
 
     total = sum(timings.values())
     messages = arguments.messages
@@ -94,8 +89,8 @@ def main() -> None:
         rows = messages // 100 if name.startswith("optouts") else messages  # inbound replies, else messages
         print(f"| {name} | {seconds:.1f} | {rows / seconds:,.0f} |")
     print(f"| all of the above | {total:.1f} | {messages / total:,.0f} messages/s |")
-    print(f"| naive pandas merge + apply ({BASELINE_MESSAGES:,}-message slice) | {baseline_seconds:.1f} | "
-          f"{BASELINE_MESSAGES / baseline_seconds:,.0f} |")
+    print(f"| naive pandas merge + apply ({baseline_messages:,}-message slice) | {baseline_seconds:.1f} | "
+          f"{baseline_messages / baseline_seconds:,.0f} |")
     print(f"\npeak memory (process and children): {peak.mib:,.0f} MiB; DuckDB memory_limit "
           f"{warehouse.memory_limit()}; findings: {findings}")
 
@@ -172,7 +167,7 @@ def stage_parquet(connection, directory: Path) -> None:
         FROM read_parquet('{directory}/numbers.parquet')""", {"version": phones.PARSER_VERSION})
 
 
-def naive_baseline(directory: Path) -> float:
+def naive_baseline(directory: Path) -> tuple[int, float]:
     """Consent at send, quiet hours and content, the way a pandas script does it."""
     from datetime import time as clock
     from zoneinfo import ZoneInfo
@@ -212,7 +207,7 @@ def naive_baseline(directory: Path) -> float:
         return found
 
     state["findings"] = state.apply(check, axis=1)
-    return time.perf_counter() - started
+    return len(messages), time.perf_counter() - started
 
 
 if __name__ == "__main__":

@@ -11,13 +11,11 @@ Run on demand; never part of the test suite.
 from __future__ import annotations
 
 import argparse
-import os
 import resource
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from scratch import DEFAULT_POLICY, scratch_directory
 
 
 def main() -> None:
@@ -26,17 +24,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     arguments = parser.parse_args()
 
-    scratch = Path(tempfile.mkdtemp(prefix="listwarden-bench-"))
-    os.environ.setdefault("LISTWARDEN_SECRETS_DIR", str(scratch / "secrets"))
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    scratch = scratch_directory("nightly")
 
     from listwarden import accuracy, compliance, gates, ingest, optouts, report, runs
     from listwarden.demo import generate
     from listwarden.policy import load_policy
     from listwarden.warehouse import open_warehouse
 
-    policy_file = ROOT / "policies" / "default.yaml"
-    policy = load_policy(policy_file)
+    policy = load_policy(DEFAULT_POLICY)
     source = scratch / "source"
     timings: list[tuple[str, float, int | None]] = []
 
@@ -50,7 +45,7 @@ def main() -> None:
     contacts, messages = counts["contacts"], counts["messages"]
     total_started = time.perf_counter()
     with open_warehouse(scratch / "warehouse.duckdb") as connection:
-        runs.begin(connection, "benchmark", "benchmark", {}, policy_file, policy)
+        runs.begin(connection, "benchmark", "benchmark", {}, DEFAULT_POLICY, policy)
         with runs.step(connection, "benchmark"):
             timed("ingest: land", lambda: ingest.land(connection, source, policy), sum(counts.values()))
             timed("ingest: gate input", lambda: gates.check(connection, "ingest.input"), sum(counts.values()))

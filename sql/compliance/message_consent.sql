@@ -43,7 +43,7 @@ stream AS (
     GROUP BY ALL
 ),
 facts AS (
-    -- What holds from each instant on: one ASOF join then answers every question per message.
+    -- What holds from each instant until the next: the range join below answers every question per message.
     SELECT
         contact_key, message_purpose, occurred_at,
         last_value(state_withdrawn IGNORE NULLS) OVER history AS withdrawn,
