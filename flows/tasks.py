@@ -14,7 +14,7 @@ from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from listwarden import gates, report, runs
+from listwarden import gates, report, retention, runs
 from listwarden.policy import load_policy
 from listwarden.warehouse import open_warehouse
 
@@ -56,6 +56,15 @@ def publish(warehouse: str) -> str:
         run_id = runs.publish(connection)
     get_run_logger().info("published run %s to core and audit", run_id)
     return run_id
+
+
+@task(name="finish deletions", **QUIET)
+def finish_deletions(warehouse: str, reports: str) -> dict:
+    """Compact and verify after applied deletions (this run's, or an interrupted run's)."""
+    detail = retention.finish(Path(warehouse), Path(reports))
+    if detail:
+        get_run_logger().info("deletions finished: %s", detail)
+    return detail
 
 
 @task(name="write report", **QUIET)

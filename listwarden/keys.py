@@ -48,3 +48,8 @@ def _create_key_file(path: Path) -> None:
 def subject_hash(number: str, key: str) -> str:
     """The keyed hash that stands for a phone number everywhere outside the warehouse."""
     return hmac.new(key.encode(), number.encode(), hashlib.sha256).hexdigest()
+
+
+def contact_key(contact_id: str, key: str) -> str:
+    """The keyed hash that names a deleted contact in the consent proofs and erasure requests."""
+    return subject_hash(f"contact_id:{contact_id}", key)

@@ -104,6 +104,7 @@ class Retention(Strict):
     inbound_days: int = Field(730, gt=0)
     consent_proof_years: int = Field(5, gt=0)
     overdue_grace_days: int = Field(7, ge=0)
+    max_deletion_share: float = Field(0.10, gt=0, le=1)
 
 
 class Policy(Strict):

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from listwarden import __version__, warehouse
+from listwarden import __version__, retention, warehouse
 from listwarden.policy import Policy, policy_hash
 
 CORE_TABLES = ("contacts", "inbound", "consent_state", "suppression", "sendable")
@@ -121,7 +121,8 @@ def replace_work_table(connection: duckdb.DuckDBPyConnection, table: str, query_
 
 
 def publish(connection: duckdb.DuckDBPyConnection) -> str:
-    """Copy the run's work tables to core and its records to audit, all or nothing."""
+    """Copy the run's work tables to core and its records to audit, and apply a retention or
+    erasure plan the run made, all or nothing."""
     current = run_id(connection)
     with warehouse.transaction(connection):
         for table in CORE_TABLES:
@@ -130,6 +131,8 @@ def publish(connection: duckdb.DuckDBPyConnection) -> str:
                     connection, f"CREATE OR REPLACE TABLE core.{table} AS SELECT * FROM work.{table}", table
                 )
         warehouse.run_script(connection, "runs/publish_audit")
+        if retention.planned(connection):
+            retention.apply(connection)
     return current
 
 

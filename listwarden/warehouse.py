@@ -47,9 +47,10 @@ def open_warehouse(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
         connection.execute(f"LOAD '{_literal(HTTPFS)}'")
         # What DuckDB spills to disk under memory pressure stays beside the warehouse, encrypted.
         connection.execute(f"SET temp_directory = '{_literal(path)}.tmp'")
-        connection.execute("SET temp_file_encryption = true")
+        connection.execute(f"SET temp_file_encryption = {'false' if plaintext() else 'true'}")
         connection.execute(f"SET memory_limit = '{_literal(memory_limit())}'")
-        _attach(connection, path)
+        connection.execute(_default_compression())
+        attach(connection, path, CATALOG)
         connection.execute(f"USE {CATALOG}")
         run_script(connection, "schema/warehouse")
         run_script(connection, "schema/macros")
@@ -58,16 +59,30 @@ def open_warehouse(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
         connection.close()
 
 
+def plaintext() -> bool:
+    """LISTWARDEN_PLAINTEXT=1, a test setting: the warehouse is neither encrypted nor compressed,
+    so that erasure's verification can look for deleted values in the file bytes."""
+    return os.environ.get("LISTWARDEN_PLAINTEXT") == "1"
+
+
+def _default_compression() -> str:
+    return "SET force_compression = 'uncompressed'" if plaintext() else "RESET force_compression"
+
+
 def memory_limit() -> str:
     """DuckDB's memory limit (it spills beyond it): LISTWARDEN_MEMORY_LIMIT, default 2GB."""
     return os.environ.get("LISTWARDEN_MEMORY_LIMIT", "2GB")
 
 
-def _attach(connection: duckdb.DuckDBPyConnection, path: Path) -> None:
+def attach(connection: duckdb.DuckDBPyConnection, path: Path, alias: str) -> None:
+    """Attach a warehouse file (encrypted with the warehouse key unless plaintext()) as `alias`."""
     try:
-        connection.execute(
-            f"ATTACH '{_literal(path)}' AS {CATALOG} (ENCRYPTION_KEY $key)", {"key": keys.secret(keys.WAREHOUSE)}
-        )
+        if plaintext():
+            connection.execute(f"ATTACH '{_literal(path)}' AS {alias}")
+        else:
+            connection.execute(
+                f"ATTACH '{_literal(path)}' AS {alias} (ENCRYPTION_KEY $key)", {"key": keys.secret(keys.WAREHOUSE)}
+            )
     except duckdb.IOException as error:
         holder = _LOCK_HOLDER.search(str(error))
         if holder:
@@ -143,7 +158,7 @@ def uncompressed(connection: duckdb.DuckDBPyConnection) -> Iterator[None]:
     try:
         yield
     finally:
-        connection.execute("RESET force_compression")
+        connection.execute(_default_compression())
 
 
 @contextmanager

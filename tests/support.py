@@ -91,3 +91,31 @@ def findings(warehouse: Path, check: str | None = None, run_id: str = "test-run"
 
 def implemented_checks() -> set[str]:
     return {check.name for check in checks.CHECKS if check.implemented}
+
+
+def run_retention(warehouse: Path, policy: Policy, reports: Path, dry_run: bool = False,
+                  allow_large_deletion: bool = False, run_id: str = "retention-run") -> dict:
+    """The retention flow's steps without Prefect: plan, check, gate, publish (apply), finish."""
+    from listwarden import retention
+
+    with open_warehouse(warehouse) as connection:
+        runs.begin(connection, run_id, "retention", {}, POLICY_FILE, policy)
+        planned = retention.plan(connection, policy, dry_run=dry_run, allow_large_deletion=allow_large_deletion)
+        retention.check(connection)
+        if not dry_run:
+            gates.check(connection, "retention.output")
+        runs.publish(connection)
+    return {**planned, **retention.finish(warehouse, reports)}
+
+
+def run_erasure(warehouse: Path, policy: Policy, reports: Path, subject: str | None = None,
+                contact_key: str | None = None, run_id: str = "erasure-run") -> dict:
+    """The erasure flow's steps without Prefect."""
+    from listwarden import retention
+
+    with open_warehouse(warehouse) as connection:
+        runs.begin(connection, run_id, "erasure", {}, POLICY_FILE, policy)
+        planned = retention.plan_erasure(connection, policy, subject=subject, contact_key=contact_key)
+        gates.check(connection, "retention.output")
+        runs.publish(connection)
+    return {**planned, **retention.finish(warehouse, reports)}

@@ -77,6 +77,21 @@ CREATE TABLE IF NOT EXISTS core.exports (
     written_at TIMESTAMPTZ
 );
 
+-- Consent events of deleted contacts, kept as proof of consent for the legal period (retention's
+-- consent_proof_expired rule deletes them): the contact is named by keyed hashes only.
+CREATE TABLE IF NOT EXISTS core.consent_proof (
+    event_id VARCHAR,
+    contact_key VARCHAR,
+    subject VARCHAR,
+    purpose VARCHAR,
+    action VARCHAR,
+    method VARCHAR,
+    occurred_at TIMESTAMPTZ,
+    notice_version VARCHAR,
+    source VARCHAR,
+    contact_deleted_at TIMESTAMPTZ
+);
+
 CREATE TABLE IF NOT EXISTS audit.runs (
     run_id VARCHAR,
     flow VARCHAR,
@@ -155,4 +170,19 @@ CREATE TABLE IF NOT EXISTS audit.violations (
     subject VARCHAR,
     detail VARCHAR,
     rule VARCHAR
+);
+
+-- What retention and erasure deleted, phase by phase: plan (rows per rule and table, before the
+-- gate), apply (rows deleted, kept as proof, redacted or added), files (export and report files
+-- rewritten), compact (the file rewritten without the deleted bytes) and verify (the proof).
+CREATE TABLE IF NOT EXISTS audit.deletions (
+    run_id VARCHAR,
+    phase VARCHAR,
+    rule VARCHAR,
+    table_name VARCHAR,
+    action VARCHAR,
+    rows BIGINT,
+    subjects VARCHAR[],
+    outcome VARCHAR,
+    recorded_at TIMESTAMPTZ
 );

@@ -1,0 +1,344 @@
+"""Retention and erasure: plan what is due, gate the plan, apply it in one transaction, then
+compact the warehouse into a new file so that deleted values are gone from its bytes, and verify.
+
+plan / plan_erasure write the plan to `work` (the retention.output gate reads it). `apply` runs
+inside publish's transaction. `finish` runs after publish, in the same run: it rewrites export
+and report files, compacts and verifies; a run that finds an applied but uncompacted deletion
+(a crash after apply) finishes it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from listwarden import checks, faults, keys, warehouse
+from listwarden.policy import Policy
+
+RULES = ("no_opt_in", "withdrawn", "inactive", "messages_expired", "inbound_expired", "consent_proof_expired")
+ERASURE_RULE = "erasure_request"
+# Where apply deletes: (table, key column, plan table_name). Consent events leave staging only
+# after they are copied to core.consent_proof.
+DELETIONS = (
+    ("core.consent_proof", "event_id", "consent_proof"),
+    ("staging.contacts", "contact_id", "contacts"),
+    ("core.contacts", "contact_id", "contacts"),
+    ("core.consent_state", "contact_id", "contacts"),
+    ("core.sendable", "contact_id", "contacts"),
+    ("staging.consents", "event_id", "consents"),
+    ("staging.messages", "message_id", "messages"),
+    ("staging.inbound", "inbound_id", "inbound"),
+    ("core.inbound", "inbound_id", "inbound"),
+    ("staging.deactivations", "phone", "deactivations"),
+    ("cache.numbers", "subject", "cache"),
+)
+REDACTIONS = (("audit.violations", "retention/redact_violations"), ("audit.review_queue", "retention/redact_review_queue"))
+# Kinds of erasure.pending rows that say what to do rather than what was deleted.
+NOT_VALUES = ("report_run", "mode")
+# Shorter values cannot be told apart from other bytes of a file.
+SHORTEST_SCANNED = 6
+
+
+def plan(connection: duckdb.DuckDBPyConnection, policy: Policy, dry_run: bool = False,
+         allow_large_deletion: bool = False) -> dict:
+    """What every retention rule selects as of the run's start, and what it takes with it."""
+    _settings(connection, policy, "retention", dry_run, allow_large_deletion)
+    for rule in RULES:
+        _select(connection, rule, f"retention/rules/{rule}", {})
+    return _plan(connection)
+
+
+def plan_erasure(connection: duckdb.DuckDBPyConnection, policy: Policy, subject: str | None = None,
+                 contact_key: str | None = None) -> dict:
+    """Everything held on one person: the contacts with the number (`subject`, its keyed hash) or
+    the contact named by `contact_key` (the keyed hash of its id), and their messages."""
+    if not subject and not contact_key:
+        raise ValueError("an erasure request names a subject or a contact key")
+    contact_ids = _contacts_with_key(connection, contact_key) if contact_key else []
+    # One person: the share guard does not apply (the gate checks the plan names one number).
+    _settings(connection, policy, "erasure", dry_run=False, allow_large_deletion=True)
+    _select(connection, ERASURE_RULE, "retention/erasure_request", {"subject": subject, "contact_ids": contact_ids})
+    return _plan(connection)
+
+
+def check(connection: duckdb.DuckDBPyConnection) -> dict:
+    """retention_overdue, from the plan."""
+    return {"findings": checks.run_checks(connection, "retention", {})}
+
+
+def planned(connection: duckdb.DuckDBPyConnection) -> bool:
+    return warehouse.relation_kind(connection, "work", "deletion_plan") == "table"
+
+
+def apply(connection: duckdb.DuckDBPyConnection) -> None:
+    """Record the plan and (unless a dry run) apply it. Runs inside publish's transaction.
+
+    Retention keeps the record ids in the audit trail's findings (they are how an auditor follows
+    a finding up); an erasure request removes them there too.
+    """
+    warehouse.run(connection, "retention/record_plan")
+    mode, dry_run = warehouse.execute(connection, "SELECT mode, dry_run FROM work.retention_settings", "settings").fetchone()
+    if dry_run:
+        return
+    warehouse.run_script(connection, "retention/pending_values")
+    run_id = warehouse.run(connection, "runs/current_run").fetchone()[0]
+    kept = warehouse.run(connection, "retention/keep_consent_proof").fetchone()[0]
+    _record(connection, run_id, "apply", "core.consent_proof", "kept as proof", kept)
+    for table, key, plan_table in DELETIONS:
+        _delete(connection, table, key, plan_table)
+    faults.crash_point("apply")
+    added = warehouse.run(connection, "retention/add_suppression").fetchone()[0]
+    _record(connection, run_id, "apply", "core.suppression", "added", added)
+    if mode == "erasure":
+        warehouse.run(connection, "retention/report_runs")
+        for table, query in REDACTIONS:
+            redacted = warehouse.run(connection, query).fetchone()[0]
+            _record(connection, run_id, "apply", table, "record id redacted", redacted)
+
+
+def finish(warehouse_path: Path, reports_dir: Path) -> dict:
+    """Complete applied deletions: rewrite export and report files, compact, verify.
+
+    Does nothing when no applied deletion waits for its compaction.
+    """
+    from listwarden import report  # report renders the runs whose audit rows were redacted
+
+    path = Path(warehouse_path)
+    with warehouse.open_warehouse(path) as connection:
+        pending_runs = [row[0] for row in warehouse.run(connection, "retention/pending").fetchall()]
+        if not pending_runs:
+            return {}
+        values = _pending_values(connection)
+        exports = _rewrite_exports(connection, values.get("contact_id", []))
+        rewritten = []
+        for run_id in values.get("report_run", []):
+            if (Path(reports_dir) / run_id).is_dir():
+                report.publish(connection, run_id, Path(reports_dir))
+                rewritten.append(run_id)
+        for run_id in pending_runs:
+            _record(connection, run_id, "files", "export files", "lines removed", exports)
+            _record(connection, run_id, "files", "report files", "rewritten", len(rewritten))
+        warehouse.run_script(connection, "retention/drop_pending")
+        warehouse.run_script(connection, "runs/reset_work")
+        compacted = _compact(connection, path, pending_runs)
+    faults.crash_point("compact")
+    os.replace(compacted, path)
+    _sync_directory(path.parent)
+    faults.crash_point("replace")
+    _clear_spill_files(path)
+    outcome, verified = verify(path, values, [Path(reports_dir)])
+    with warehouse.open_warehouse(path) as connection:
+        for run_id in pending_runs:
+            _record(connection, run_id, "verify", path.name, "verified" if verified else "failed", None, outcome)
+    if not verified:
+        raise warehouse.WarehouseError(f"erasure not verified: {outcome}")
+    return {"runs": len(pending_runs), "export_lines_removed": exports, "reports_rewritten": len(rewritten),
+            "verification": outcome}
+
+
+def verify(path: Path, values: dict[str, list[str]], other_places: list[Path]) -> tuple[str, bool]:
+    """Is the compacted warehouse the only copy, free of every deleted value? (outcome, verified).
+
+    Checks no WAL, spill file or partial copy is left, no row holds a deleted id or number, and,
+    when the warehouse is plaintext (a test setting), that no file holds one in its bytes.
+    """
+    leftovers = [p.name for p in (_wal(path), _compact_path(path)) if p.exists()]
+    leftovers += [p.name for p in _spill_dir(path).glob("*")] if _spill_dir(path).is_dir() else []
+    with warehouse.open_warehouse(path) as connection:
+        connection.register("erased_values", _values_table(values))
+        remaining = [(table, found) for table, found in warehouse.run(
+            connection, "retention/verify_rows", audit_redacted=_audit_redacted(values)).fetchall() if found]
+        connection.unregister("erased_values")
+        exports = [Path(row[0]) for row in warehouse.run(connection, "retention/exports").fetchall()]
+    looked_for = sum(len(v) for kind, v in values.items() if kind not in NOT_VALUES)
+    problems = [f"left beside it: {', '.join(leftovers)}"] if leftovers else []
+    problems += [f"{table}: {found} rows still hold a deleted value" for table, found in remaining]
+    if warehouse.plaintext():
+        files = [path, *exports, *(f for place in other_places if place.is_dir() for f in place.rglob("*"))]
+        holding = _files_holding(files, values)
+        problems += [f"{name} holds deleted values in its bytes" for name in holding]
+        scope = f"{looked_for} values looked for in every table and in the bytes of {len(files)} files"
+    else:
+        scope = f"{looked_for} values looked for in every table; the file is encrypted and is the only copy"
+    if problems:
+        return "; ".join(problems), False
+    return f"no deleted value left: {scope}", True
+
+
+def _settings(connection: duckdb.DuckDBPyConnection, policy: Policy, mode: str, dry_run: bool,
+              allow_large_deletion: bool) -> None:
+    retention = policy.retention
+    warehouse.run(
+        connection, "retention/settings", mode=mode, dry_run=dry_run, allow_large_deletion=allow_large_deletion,
+        no_opt_in_days=retention.no_opt_in_days, withdrawn_days=retention.withdrawn_days,
+        inactive_days=retention.inactive_days, messages_days=retention.messages_days,
+        inbound_days=retention.inbound_days, consent_proof_years=retention.consent_proof_years,
+        overdue_grace_days=retention.overdue_grace_days, max_deletion_share=retention.max_deletion_share,
+    )
+    warehouse.run_script(connection, "retention/reset_candidates")
+
+
+def _select(connection: duckdb.DuckDBPyConnection, rule: str, query: str, parameters: dict) -> None:
+    warehouse.execute(
+        connection,
+        f"INSERT INTO work.retention_candidates SELECT $rule, * FROM ({warehouse.sql_text(query)})",
+        query,
+        {**parameters, "rule": rule},
+    )
+
+
+def _plan(connection: duckdb.DuckDBPyConnection) -> dict:
+    with warehouse.uncompressed(connection):
+        warehouse.run_script(connection, "retention/plan")
+        subject_key = keys.secret(keys.SUBJECT)
+        contact_ids = [row[0] for row in warehouse.run(connection, "retention/erased_contact_ids").fetchall()]
+        contact_keys = pa.table({
+            "contact_id": pa.array(contact_ids, pa.string()),
+            "contact_key": pa.array([keys.contact_key(c, subject_key) for c in contact_ids], pa.string()),
+        })
+        connection.register("new_contact_keys", contact_keys)
+        warehouse.execute(connection, "CREATE OR REPLACE TABLE work.contact_keys AS SELECT * FROM new_contact_keys",
+                          "contact_keys")
+        connection.unregister("new_contact_keys")
+    return {f"planned_{table}": rows for table, rows in warehouse.run(connection, "retention/plan_counts").fetchall()}
+
+
+def _contacts_with_key(connection: duckdb.DuckDBPyConnection, contact_key: str) -> list[str]:
+    subject_key = keys.secret(keys.SUBJECT)
+    return [contact_id for (contact_id,) in warehouse.run(connection, "retention/contact_ids").fetchall()
+            if keys.contact_key(contact_id, subject_key) == contact_key]
+
+
+def _delete(connection: duckdb.DuckDBPyConnection, table: str, key: str, plan_table: str) -> None:
+    """Delete the planned rows of a table, recording the rows per rule first."""
+    planned_rows = f"""
+        FROM {table} AS t
+        JOIN work.deletion_plan AS p ON p.table_name = $plan_table AND p.record_id = t.{key}"""
+    warehouse.execute(
+        connection,
+        f"""INSERT INTO audit.deletions
+        SELECT (SELECT run_id FROM work.run), 'apply', p.rule, '{table}', 'delete', count(*),
+               list(DISTINCT p.subject ORDER BY p.subject) FILTER (WHERE p.subject IS NOT NULL), 'applied', now()
+        {planned_rows}
+        GROUP BY p.rule ORDER BY p.rule""",
+        f"record deletions from {table}", {"plan_table": plan_table},
+    )
+    warehouse.execute(
+        connection,
+        f"DELETE FROM {table} WHERE {key} IN (SELECT record_id FROM work.deletion_plan WHERE table_name = $plan_table)",
+        f"delete from {table}", {"plan_table": plan_table},
+    )
+
+
+def _record(connection: duckdb.DuckDBPyConnection, run_id: str, phase: str, table_name: str, action: str,
+            rows: int | None, outcome: str = "done") -> None:
+    warehouse.run(connection, "retention/record_phase", run_id=run_id, phase=phase, table_name=table_name,
+                  action=action, rows=rows, outcome=outcome)
+
+
+def _pending_values(connection: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """The raw values pending verification (held in memory only from here on)."""
+    if warehouse.relation_kind(connection, "erasure", "pending") is None:
+        return {}  # an earlier attempt dropped them before it was interrupted
+    values: dict[str, list[str]] = {}
+    for kind, value in warehouse.run(connection, "retention/read_pending").fetchall():
+        values.setdefault(kind, []).append(value)
+    return values
+
+
+def _rewrite_exports(connection: duckdb.DuckDBPyConnection, contact_ids: list[str]) -> int:
+    """Remove the deleted contacts' lines from every export file listwarden wrote; lines removed."""
+    if not contact_ids:
+        return 0
+    removed = 0
+    connection.register("erased_ids", pa.table({"value": pa.array(contact_ids, pa.string())}))
+    for path_text, rows in warehouse.run(connection, "retention/exports").fetchall():
+        path = Path(path_text)
+        if not path.is_file():
+            continue
+        partial = path.with_name(f".{path.name}.partial")
+        kept = warehouse.execute(
+            connection,
+            f"COPY ({warehouse.sql_text('retention/rewrite_export')}) TO '{str(partial).replace(chr(39), chr(39) * 2)}' (HEADER)",
+            "retention/rewrite_export", {"path": str(path)},
+        ).fetchone()[0]
+        if kept == rows:
+            partial.unlink()
+            continue
+        partial.chmod(0o600)
+        partial.replace(path)
+        warehouse.run(connection, "retention/update_export", path=path_text, rows=kept)
+        removed += rows - kept
+    connection.unregister("erased_ids")
+    return removed
+
+
+def _compact(connection: duckdb.DuckDBPyConnection, path: Path, pending_runs: list[str]) -> Path:
+    """Copy the warehouse into a new file (deleted rows are not copied); return its path."""
+    compacted = _compact_path(path)
+    for leftover in (compacted, _wal(compacted)):
+        leftover.unlink(missing_ok=True)
+    warehouse.attach(connection, compacted, "compacted")
+    warehouse.execute(connection, f"COPY FROM DATABASE {warehouse.CATALOG} TO compacted", "compact")
+    connection.execute("USE compacted")
+    for run_id in pending_runs:
+        _record(connection, run_id, "compact", path.name, "rewritten into a new file", None)
+    connection.execute(f"USE {warehouse.CATALOG}")
+    connection.execute("DETACH compacted")
+    return compacted
+
+
+def _compact_path(path: Path) -> Path:
+    return path.with_name(f"{path.name}.compact")
+
+
+def _wal(path: Path) -> Path:
+    return path.with_name(f"{path.name}.wal")
+
+
+def _spill_dir(path: Path) -> Path:
+    return path.with_name(f"{path.name}.tmp")
+
+
+def _clear_spill_files(path: Path) -> None:
+    if _spill_dir(path).is_dir():
+        for spill in _spill_dir(path).glob("*"):
+            spill.unlink()
+
+
+def _sync_directory(directory: Path) -> None:
+    descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _values_table(values: dict[str, list[str]]) -> pa.Table:
+    pairs = [(kind, value) for kind, listed in values.items() if kind not in NOT_VALUES for value in listed]
+    return pa.table({"kind": pa.array([k for k, _ in pairs], pa.string()),
+                     "value": pa.array([v for _, v in pairs], pa.string())})
+
+
+def _audit_redacted(values: dict[str, list[str]]) -> bool:
+    return "erasure" in values.get("mode", [])
+
+
+def _files_holding(files: list[Path], values: dict[str, list[str]]) -> list[str]:
+    """Names of the files whose bytes contain a deleted number, or (after an erasure request) a
+    deleted id; never which value."""
+    scanned = ("number", "contact_id", "message_id", "inbound_id") if _audit_redacted(values) else ("number",)
+    needles = sorted({v.encode() for kind in scanned for v in values.get(kind, []) if len(v) >= SHORTEST_SCANNED})
+    patterns = [re.compile(b"|".join(re.escape(n) for n in needles[i:i + 2000])) for i in range(0, len(needles), 2000)]
+    holding = []
+    for file in files:
+        if not file.is_file():
+            continue
+        data = file.read_bytes()
+        if any(pattern.search(data) for pattern in patterns):
+            holding.append(file.name)
+    return holding

@@ -1,0 +1,1 @@
+SELECT path, rows FROM core.exports ORDER BY path

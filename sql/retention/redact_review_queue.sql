@@ -1,0 +1,4 @@
+UPDATE audit.review_queue AS q
+SET inbound_id = NULL
+FROM work.deletion_plan AS p
+WHERE p.table_name = 'inbound' AND p.record_id = q.inbound_id

@@ -1,0 +1,1 @@
+UPDATE core.exports SET rows = $rows WHERE path = $path
