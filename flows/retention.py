@@ -26,6 +26,7 @@ def retention(
     parameters = {"policy": policy, "warehouse": warehouse, "reports": reports, "dry_run": dry_run,
                   "allow_large_deletion": allow_large_deletion}
     with run("retention", run_id, warehouse, policy, reports, parameters) as current:
+        tasks.gate(warehouse, "retention.input")
         tasks.step(warehouse, "retention plan", partial(engine.plan, policy=loaded_policy, dry_run=dry_run,
                                                         allow_large_deletion=allow_large_deletion))
         tasks.step(warehouse, "retention checks", engine.check)

@@ -53,12 +53,24 @@ def generate(
     typer.echo(f"wrote {out}: " + ", ".join(f"{name} {rows:,}" for name, rows in counts.items()))
 
 
+DryRun = typer.Option(False, "--dry-run", help="Plan and report the deletions; delete nothing.")
+AllowLarge = typer.Option(False, "--allow-large-deletion",
+                          help="Let the plan delete more than the policy's retention.max_deletion_share of a table.")
+
+
 @run_app.command("nightly")
-def run_nightly(source: Path = Source, policy: Path = Policy, warehouse: Path = Warehouse, reports: Path = Reports) -> None:
-    """Ingest, accuracy, optouts, compliance; publish; report."""
+def run_nightly(
+    source: Path = Source,
+    policy: Path = Policy,
+    warehouse: Path = Warehouse,
+    reports: Path = Reports,
+    retention_dry_run: bool = typer.Option(False, "--retention-dry-run", help="Plan the retention deletions only."),
+    allow_large_deletion: bool = AllowLarge,
+) -> None:
+    """Ingest, accuracy, optouts, compliance, retention; publish; compact and verify; report."""
     from flows.nightly import nightly
 
-    _run(lambda: nightly(str(source), str(policy), str(warehouse), str(reports)))
+    _run(lambda: nightly(str(source), str(policy), str(warehouse), str(reports), retention_dry_run, allow_large_deletion))
 
 
 @run_app.command("ingest")
@@ -91,6 +103,20 @@ def run_compliance(policy: Path = Policy, warehouse: Path = Warehouse, reports: 
     from flows.compliance import compliance
 
     _run(lambda: compliance(str(policy), str(warehouse), str(reports)))
+
+
+@run_app.command("retention")
+def run_retention(
+    policy: Path = Policy,
+    warehouse: Path = Warehouse,
+    reports: Path = Reports,
+    dry_run: bool = DryRun,
+    allow_large_deletion: bool = AllowLarge,
+) -> None:
+    """Delete what the retention rules say must go (plan, gate, apply, compact, verify)."""
+    from flows.retention import retention
+
+    _run(lambda: retention(str(policy), str(warehouse), str(reports), dry_run, allow_large_deletion))
 
 
 @run_app.command("report")
@@ -142,6 +168,57 @@ def export_sendable(
     typer.echo(f"wrote {rows:,} numbers to {out}")
 
 
+Phone = typer.Option(None, "--phone", help="The person's number (E.164, or national with --country).")
+Country = typer.Option(None, "--country", help="Region for a national number (ISO 3166 alpha-2).")
+ContactId = typer.Option(None, "--contact-id", help="The contact's id instead of a number.")
+
+
+@app.command()
+def erase(
+    phone: str = Phone,
+    country: str = Country,
+    contact_id: str = ContactId,
+    policy: Path = Policy,
+    warehouse: Path = Warehouse,
+    reports: Path = Reports,
+) -> None:
+    """Erase one person everywhere on request; write a deletion certificate (no raw number in it)."""
+    from flows.erasure import erasure
+    from listwarden import access
+
+    _one_of(phone, contact_id)
+    with _errors_as_exit_codes():
+        subject = access.subject_of(phone, country) if phone else None
+        contact_key = access.contact_key_of(contact_id) if contact_id else None
+        report_path = erasure(subject, contact_key, str(policy), str(warehouse), str(reports))
+    certificate = Path(report_path).with_name("deletion-certificate.json")
+    typer.echo(f"erased; certificate: {certificate}; report: {report_path}")
+
+
+@app.command()
+def access(
+    out: Path = typer.Option(..., "--out", help="JSON file to write (readable by its owner only)."),
+    phone: str = Phone,
+    country: str = Country,
+    contact_id: str = ContactId,
+    warehouse: Path = Warehouse,
+) -> None:
+    """Export everything held on one person (data-subject access request)."""
+    from listwarden import access as engine
+    from listwarden.warehouse import open_warehouse
+
+    _one_of(phone, contact_id)
+    with _errors_as_exit_codes(), open_warehouse(warehouse) as connection:
+        subject = engine.subject_of(phone, country) if phone else None
+        counts = engine.export(connection, out, subject=subject, contact_id=contact_id)
+    typer.echo(f"wrote {out}: " + ", ".join(f"{name} {rows}" for name, rows in counts.items()))
+
+
+def _one_of(phone: str | None, contact_id: str | None) -> None:
+    if bool(phone) == bool(contact_id):
+        _fail(2, "rejected: give either --phone or --contact-id")
+
+
 @app.command()
 def demo(
     out: Path = typer.Option(DEMO_SOURCE, "--out", help="Where to generate the demo sources."),
@@ -152,7 +229,8 @@ def demo(
 ) -> None:
     """Generate demo sources, run the nightly job on them, print where the report is."""
     generate(out=out, contacts=contacts, seed=seed, as_of=None)
-    run_nightly(source=out, policy=Path(defaults.POLICY), warehouse=warehouse, reports=reports)
+    run_nightly(source=out, policy=Path(defaults.POLICY), warehouse=warehouse, reports=reports,
+                retention_dry_run=False, allow_large_deletion=False)
 
 
 @app.command()

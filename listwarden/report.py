@@ -19,7 +19,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from listwarden import gates, warehouse
 from listwarden.checks import CHECKS, Check
 
-AUDIT_TABLES = ("runs", "steps", "gate_results", "violations", "accuracy", "review_queue", "metrics")
+AUDIT_TABLES = ("runs", "steps", "gate_results", "violations", "accuracy", "review_queue", "metrics", "deletions")
+CERTIFICATE = "deletion-certificate.json"
 REVIEW_SHOWN = 50
 SAMPLES_PER_CHECK = 5
 SUBJECT_SHOWN = 12
@@ -48,6 +49,8 @@ class ReportData:
     accuracy: dict | None  # None when the run did not normalise numbers
     review_queue: list[dict]
     metrics: dict[str, list[tuple[str, int]]]  # section -> (name, value)
+    deletions: list[dict]  # audit.deletions rows of the run, phase by phase
+    certificate: dict | None  # an erasure run's deletion certificate
 
     @property
     def total_findings(self) -> int:
@@ -82,6 +85,7 @@ def collect(connection: duckdb.DuckDBPyConnection) -> ReportData:
         sample["subject"] = (sample["subject"] or "")[:SUBJECT_SHOWN]
         samples.setdefault(sample["check"], []).append(sample)
     steps = _records(connection, "report/steps")
+    deletions = _records(connection, "report/deletions")
     for step in steps:
         step["detail"] = json.loads(step["detail"]) if step["detail"] else {}
     return ReportData(
@@ -92,7 +96,29 @@ def collect(connection: duckdb.DuckDBPyConnection) -> ReportData:
         accuracy=_accuracy(connection),
         review_queue=_review_queue(connection),
         metrics=_metrics(connection),
+        deletions=deletions,
+        certificate=_certificate(connection, run, deletions),
     )
+
+
+def _certificate(connection: duckdb.DuckDBPyConnection, run: dict, deletions: list[dict]) -> dict | None:
+    """What an erasure run deleted and how it was proved: keyed hashes and counts, no raw value."""
+    if run["flow"] != "erasure":
+        return None
+    verified = [row for row in deletions if row["phase"] == "verify"]
+    return {
+        "run_id": run["run_id"],
+        "rule": "erasure_request",
+        "requested_at": run["started_at"].isoformat(),
+        "completed_at": verified[-1]["recorded_at"].isoformat() if verified else None,
+        "subject": run["parameters"].get("subject"),
+        "contact_key": run["parameters"].get("contact_key"),
+        "subjects_erased": [row[0] for row in warehouse.run(connection, "report/erased_subjects").fetchall()],
+        "tables": [{"table": row["table_name"], "action": row["action"], "rows": row["rows"]}
+                   for row in deletions if row["phase"] == "apply"],
+        "verification": {"verified": bool(verified) and verified[-1]["action"] == "verified",
+                         "outcome": verified[-1]["outcome"] if verified else "not verified yet"},
+    }
 
 
 def _review_queue(connection: duckdb.DuckDBPyConnection) -> list[dict]:
@@ -174,7 +200,10 @@ def publish(connection: duckdb.DuckDBPyConnection, run_id: str, reports_dir: Pat
     warehouse.run_script(connection, "report/reset_pages")
     warehouse.run(connection, "report/store_page", name="index.html", html=html)
     gates.check(connection, "report.output", record=False)
-    return _write_atomically(Path(reports_dir), run_id, {"index.html": html}), data
+    pages = {"index.html": html}
+    if data.certificate:
+        pages[CERTIFICATE] = json.dumps(data.certificate, indent=2) + "\n"
+    return _write_atomically(Path(reports_dir), run_id, pages), data
 
 
 def _write_atomically(reports_dir: Path, run_id: str, pages: dict[str, str]) -> Path:

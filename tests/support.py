@@ -100,6 +100,7 @@ def run_retention(warehouse: Path, policy: Policy, reports: Path, dry_run: bool 
 
     with open_warehouse(warehouse) as connection:
         runs.begin(connection, run_id, "retention", {}, POLICY_FILE, policy)
+        gates.check(connection, "retention.input")
         planned = retention.plan(connection, policy, dry_run=dry_run, allow_large_deletion=allow_large_deletion)
         retention.check(connection)
         if not dry_run:

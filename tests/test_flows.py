@@ -56,8 +56,9 @@ def test_nightly_records_the_run_its_steps_and_every_gate(nightly_run):
     assert {entry["table"] for entry in json.loads(inputs)} == {"contacts", "consents", "messages", "inbound", "deactivations"}
     assert all(len(entry["sha256"]) == 64 for entry in json.loads(inputs))
     assert set(json.loads(versions)) == {"phonenumbers", "duckdb", "great-expectations", "prefect", "polars"}
-    assert gates_run == {f"{step}.{side}" for step in ("ingest", "accuracy", "optouts", "compliance") for side in ("input", "output")}
-    assert steps[0] == "land sources" and steps[-1] == "sendable audience"
+    assert gates_run == {f"{step}.{side}" for step in ("ingest", "accuracy", "optouts", "compliance", "retention")
+                         for side in ("input", "output")}
+    assert steps[0] == "land sources" and steps[-1] == "retention checks"
 
 
 def test_the_report_shows_every_check_and_the_artifact_summarises_it(nightly_run):

@@ -13,7 +13,7 @@ GATES = sorted(path.stem for path in gates.EXPECTATIONS_DIR.glob("*.json"))
 
 
 def test_every_step_has_an_input_and_an_output_gate():
-    assert GATES == [f"{step}.{side}" for step in ("accuracy", "compliance", "ingest", "optouts", "report")
+    assert GATES == [f"{step}.{side}" for step in ("accuracy", "compliance", "ingest", "optouts", "report", "retention")
                      for side in ("input", "output")]
 
 

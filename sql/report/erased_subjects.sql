@@ -1,0 +1,1 @@
+SELECT DISTINCT unnest(subjects) AS subject FROM work.report_deletions WHERE phase = 'apply' ORDER BY subject
