@@ -101,7 +101,9 @@ def run_retention(warehouse: Path, policy: Policy, reports: Path, dry_run: bool 
     with open_warehouse(warehouse) as connection:
         runs.begin(connection, run_id, "retention", {}, POLICY_FILE, policy)
         gates.check(connection, "retention.input")
-        planned = retention.plan(connection, policy, dry_run=dry_run, allow_large_deletion=allow_large_deletion)
+        with runs.step(connection, "retention plan") as detail:
+            planned = retention.plan(connection, policy, dry_run=dry_run, allow_large_deletion=allow_large_deletion)
+            detail.update(planned)
         retention.check(connection)
         if not dry_run:
             gates.check(connection, "retention.output")
@@ -116,7 +118,9 @@ def run_erasure(warehouse: Path, policy: Policy, reports: Path, subject: str | N
 
     with open_warehouse(warehouse) as connection:
         runs.begin(connection, run_id, "erasure", {}, POLICY_FILE, policy)
-        planned = retention.plan_erasure(connection, policy, subject=subject, contact_key=contact_key)
+        with runs.step(connection, "erasure plan") as detail:
+            planned = retention.plan_erasure(connection, policy, subject=subject, contact_key=contact_key)
+            detail.update(planned)
         gates.check(connection, "retention.output")
         runs.publish(connection)
     return {**planned, **retention.finish(warehouse, reports)}

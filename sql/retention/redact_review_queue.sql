@@ -1,4 +1,4 @@
 UPDATE audit.review_queue AS q
-SET inbound_id = NULL
+SET inbound_id = '(erased)'
 FROM work.deletion_plan AS p
 WHERE p.table_name = 'inbound' AND p.record_id = q.inbound_id

@@ -1,0 +1,310 @@
+"""Retention and erasure: each rule deletes exactly what it selects, the gate refuses what it must,
+erasure leaves no byte behind, and a crash at any point leaves the old or the new state."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from support import POLICY_FILE, consent, contact, inbound_row, message, run_engine, run_erasure, run_retention, write_source
+
+from listwarden import access, export, gates, report, retention, runs
+from listwarden.warehouse import WarehouseError, open_warehouse
+
+NOW = datetime.now(UTC)
+KEPT_NUMBER, ERASED_NUMBER = "+447400123401", "+447400123499"
+
+
+def ago(days: float) -> str:
+    return (NOW - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def person(contact_id: str, number: str, created_days: float, active_days: float | None = None) -> dict:
+    row = contact(contact_id, phone=number, created_at=ago(created_days))
+    row["last_activity_at"] = ago(active_days) if active_days is not None else ""
+    return row
+
+
+def numbered(index: int) -> str:
+    return f"+4474001234{index:02d}"
+
+
+def rule_cases() -> dict:
+    """One contact (or message, or reply) on each side of each rule's edge."""
+    contacts = [
+        person("never-89", numbered(10), 89, 1), person("never-90", numbered(11), 90, 1),
+        person("never-91", numbered(12), 91, 1),
+        person("withdrew-29", numbered(13), 300, 1), person("withdrew-31", numbered(14), 300, 1),
+        person("half-withdrawn", numbered(15), 300, 1),
+        person("idle-729", numbered(16), 800, 729), person("idle-731", numbered(17), 800, 731),
+        person("active", KEPT_NUMBER, 900, 1),
+    ]
+    consents = [consent(f"e-{c['contact_id']}", c["contact_id"], "marketing", "opt_in", ago(299))
+                for c in contacts[3:]]
+    consents += [
+        consent("out-29", "withdrew-29", "marketing", "opt_out", ago(29)),
+        consent("out-31", "withdrew-31", "marketing", "opt_out", ago(31)),
+        consent("half-service", "half-withdrawn", "service.updates", "opt_in", ago(299)),
+        consent("half-out", "half-withdrawn", "marketing", "opt_out", ago(60)),
+    ]
+    messages = [
+        message("m-old", "active", "service.updates", ago(731), to_phone=KEPT_NUMBER),
+        message("m-young", "active", "service.updates", ago(729), to_phone=KEPT_NUMBER),
+        message("m-of-idle", "idle-731", "service.updates", ago(740), to_phone=numbered(17)),
+    ]
+    inbound = [inbound_row("r-old", KEPT_NUMBER, "thanks", ago(731)),
+               inbound_row("r-young", KEPT_NUMBER, "thanks", ago(729))]
+    return {"contacts": contacts, "consents": consents, "messages": messages, "inbound": inbound}
+
+
+@pytest.fixture
+def rules_warehouse(tmp_path, warehouse_path, policy):
+    run_engine(write_source(tmp_path / "source", **rule_cases()), warehouse_path, policy)
+    return warehouse_path
+
+
+def ids(connection, query: str) -> set[str]:
+    return {row[0] for row in connection.execute(query).fetchall()}
+
+
+def test_each_rule_deletes_exactly_what_it_selects(rules_warehouse, policy, tmp_path):
+    run_retention(rules_warehouse, policy, tmp_path / "reports", allow_large_deletion=True)
+    with open_warehouse(rules_warehouse) as connection:
+        assert ids(connection, "SELECT contact_id FROM staging.contacts") == {
+            "never-89", "withdrew-29", "half-withdrawn", "idle-729", "active"}
+        assert ids(connection, "SELECT contact_id FROM core.contacts") == ids(connection, "SELECT contact_id FROM staging.contacts")
+        assert ids(connection, "SELECT message_id FROM staging.messages") == {"m-young"}
+        assert ids(connection, "SELECT inbound_id FROM staging.inbound") == {"r-young"}
+        assert ids(connection, "SELECT inbound_id FROM core.inbound") == {"r-young"}
+        planned = connection.execute(
+            "SELECT rule, table_name, rows FROM audit.deletions WHERE phase = 'plan' AND action = 'delete' "
+            "AND table_name IN ('contacts', 'messages', 'inbound') ORDER BY ALL").fetchall()
+        assert planned == [("inactive", "contacts", 1), ("inactive", "messages", 1), ("inbound_expired", "inbound", 1),
+                           ("messages_expired", "messages", 1), ("no_opt_in", "contacts", 2), ("withdrawn", "contacts", 1)]
+        phases = [row[0] for row in connection.execute(
+            "SELECT phase FROM audit.deletions GROUP BY phase ORDER BY min(recorded_at)").fetchall()]
+        assert phases == ["plan", "apply", "files", "compact", "verify"]
+
+
+def test_consent_evidence_outlives_the_contact_as_keyed_proof(rules_warehouse, policy, tmp_path):
+    run_retention(rules_warehouse, policy, tmp_path / "reports", allow_large_deletion=True)
+    with open_warehouse(rules_warehouse) as connection:
+        proof = connection.execute("SELECT event_id, contact_key, action FROM core.consent_proof ORDER BY event_id").fetchall()
+        suppressed = connection.execute("SELECT count(*) FROM core.suppression WHERE reason = 'retention: withdrawn'").fetchone()[0]
+        staged = ids(connection, "SELECT event_id FROM staging.consents")
+    assert [(event, action) for event, _, action in proof] == [
+        ("e-idle-731", "opt_in"), ("e-withdrew-31", "opt_in"), ("out-31", "opt_out")]
+    assert all(key == access.contact_key_of(event.removeprefix("e-")) for event, key, _ in proof if event.startswith("e-"))
+    assert "out-31" not in staged and "out-29" in staged
+    assert suppressed == 1  # the withdrawn number stays suppressed, as a keyed hash
+
+
+def test_consent_proof_expires_five_years_after_the_deletion(rules_warehouse, policy, tmp_path):
+    with open_warehouse(rules_warehouse) as connection:
+        connection.execute(
+            "INSERT INTO core.consent_proof VALUES ('old-proof', 'k', 's', 'marketing', 'opt_in', 'web_form', $a, 'v1', NULL, $a),"
+            " ('young-proof', 'k', 's', 'marketing', 'opt_in', 'web_form', $b, 'v1', NULL, $c)",
+            {"a": NOW - timedelta(days=5 * 366 + 1), "b": NOW - timedelta(days=6 * 366), "c": NOW - timedelta(days=4 * 365)})
+    run_retention(rules_warehouse, policy, tmp_path / "reports", allow_large_deletion=True)
+    with open_warehouse(rules_warehouse) as connection:
+        kept = ids(connection, "SELECT event_id FROM core.consent_proof")
+    assert "old-proof" not in kept and "young-proof" in kept
+
+
+def test_retention_overdue_is_a_record_more_than_seven_days_past_its_deadline(tmp_path, warehouse_path, policy):
+    contacts = [person("late", numbered(20), 98, 1), person("due", numbered(21), 96, 1)]
+    contacts += [person(f"kept-{i}", numbered(30 + i), 10, 1) for i in range(20)]
+    consents = [consent(f"e-{i}", f"kept-{i}", "marketing", "opt_in", ago(9)) for i in range(20)]
+    run_engine(write_source(tmp_path / "source", contacts=contacts, consents=consents), warehouse_path, policy)
+    run_retention(warehouse_path, policy, tmp_path / "reports")
+    with open_warehouse(warehouse_path) as connection:
+        found = connection.execute("SELECT record_table, record_id FROM audit.violations WHERE \"check\" = 'retention_overdue'").fetchall()
+        remaining = ids(connection, "SELECT contact_id FROM core.contacts")
+    assert found == [("contacts", "late")]
+    assert not remaining & {"late", "due"}
+
+
+def test_the_guard_refuses_a_plan_deleting_half_the_contacts(tmp_path, warehouse_path, policy):
+    contacts = [person(f"never-{i}", numbered(40 + i), 200, 1) for i in range(2)]
+    contacts += [person(f"kept-{i}", numbered(50 + i), 10, 1) for i in range(2)]
+    run_engine(write_source(tmp_path / "source", contacts=contacts), warehouse_path, policy)
+    with pytest.raises(gates.GateFailed, match="max_deletion_share"):
+        run_retention(warehouse_path, policy, tmp_path / "reports")
+    with open_warehouse(warehouse_path) as connection:
+        assert len(ids(connection, "SELECT contact_id FROM core.contacts")) == 4
+        assert connection.execute("SELECT count(*) FROM audit.deletions").fetchone()[0] == 0
+    run_retention(warehouse_path, policy, tmp_path / "reports", allow_large_deletion=True, run_id="allowed")
+    with open_warehouse(warehouse_path) as connection:
+        assert ids(connection, "SELECT contact_id FROM core.contacts") == {"kept-0", "kept-1"}
+
+
+def test_a_dry_run_publishes_the_plan_and_deletes_nothing(rules_warehouse, policy, tmp_path):
+    run_retention(rules_warehouse, policy, tmp_path / "reports", dry_run=True)
+    with open_warehouse(rules_warehouse) as connection:
+        outcomes = ids(connection, "SELECT outcome FROM audit.deletions")
+        assert len(ids(connection, "SELECT contact_id FROM core.contacts")) == 9
+        path, data = report.publish(connection, "retention-run", tmp_path / "reports")
+    assert outcomes == {"dry run: not applied"}
+    html = path.read_text(encoding="utf-8")
+    assert "dry run: not applied" in html[html.index('<section id="deletions">'):]
+
+
+def test_the_gate_stops_a_plan_that_deletes_what_no_rule_selects(rules_warehouse, policy):
+    with open_warehouse(rules_warehouse) as connection:
+        runs.begin(connection, "tampered", "retention", {}, POLICY_FILE, policy)
+        retention.plan(connection, policy, allow_large_deletion=True)
+        gates.check(connection, "retention.output")  # the plan as made passes
+        connection.execute("INSERT INTO work.deletion_plan VALUES ('no_opt_in', 'contacts', 'delete', 'active', NULL)")
+        with pytest.raises(gates.GateFailed, match="no rule selects"):
+            gates.check(connection, "retention.output")
+        connection.execute("DELETE FROM work.deletion_plan WHERE record_id = 'active'")
+        connection.execute("UPDATE work.retention_due SET rule = 'no_opt_in' WHERE record_id = 'withdrew-31'")
+        with pytest.raises(gates.GateFailed, match="no_opt_in would delete a contact that opted in"):
+            gates.check(connection, "retention.output")
+        connection.execute("UPDATE work.deletion_plan SET action = 'delete' WHERE table_name = 'consents'")
+        with pytest.raises(gates.GateFailed, match="consent evidence of a deleted contact would not be kept"):
+            gates.check(connection, "retention.output")
+
+
+# --- erasure on request ------------------------------------------------------------------
+
+def erasure_source(directory: Path) -> Path:
+    contacts = [person("keep-me", KEPT_NUMBER, 30, 1), person("erase-me-please", ERASED_NUMBER, 30, 1)]
+    consents = [consent("ev-keep", "keep-me", "marketing", "opt_in", ago(29)),
+                consent("ev-erase", "erase-me-please", "marketing", "opt_in", ago(29))]
+    messages = [message("msg-kept-000", "keep-me", "marketing", ago(2), to_phone=KEPT_NUMBER),
+                message("msg-erased-01", "erase-me-please", "marketing", ago(2), to_phone=ERASED_NUMBER,
+                        body="Offer without a sender")]
+    inbound = [inbound_row("in-erased-01", "+44 7400 123499", "HELP", ago(1))]
+    return write_source(directory, contacts=contacts, consents=consents, messages=messages, inbound=inbound)
+
+
+ERASED_VALUES = [ERASED_NUMBER, "7400 123499", "erase-me-please", "msg-erased-01", "in-erased-01"]
+
+
+def files_holding(root: Path, values: list[str]) -> dict[str, list[str]]:
+    held = {}
+    for path in root.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            found = [value for value in values if value.encode() in data]
+            if found:
+                held[str(path.relative_to(root))] = found
+    return held
+
+
+@pytest.fixture
+def plaintext(monkeypatch):
+    monkeypatch.setenv("LISTWARDEN_PLAINTEXT", "1")
+
+
+def test_erasure_removes_every_row_and_every_byte(plaintext, tmp_path, policy):
+    warehouse, reports = tmp_path / "var" / "warehouse.duckdb", tmp_path / "var" / "reports"
+    run_engine(erasure_source(tmp_path / "source"), warehouse, policy)
+    with open_warehouse(warehouse) as connection:
+        export.sendable(connection, "marketing", tmp_path / "var" / "exports" / "marketing.csv")
+        report.publish(connection, "test-run", reports)
+    before = files_holding(tmp_path / "var", ERASED_VALUES)
+    assert "warehouse.duckdb" in before and "exports/marketing.csv" in before  # the scan can see them
+
+    run_erasure(warehouse, policy, reports, subject=access.subject_of(ERASED_NUMBER))
+
+    assert files_holding(tmp_path / "var", ERASED_VALUES) == {}
+    assert files_holding(tmp_path / "var", ["keep-me", KEPT_NUMBER])  # the other person is still there
+    with open_warehouse(warehouse) as connection:
+        verified = connection.execute("SELECT action, outcome FROM audit.deletions WHERE phase = 'verify'").fetchone()
+        redacted = connection.execute("SELECT count(*) FROM audit.violations WHERE record_id = '(erased)'").fetchone()[0]
+        suppressed = ids(connection, "SELECT subject FROM core.suppression")
+    assert verified[0] == "verified" and "bytes of" in verified[1]
+    assert redacted >= 1  # the erased person's findings stay, without their record ids
+    assert access.subject_of(ERASED_NUMBER) in suppressed
+
+
+def test_the_certificate_and_the_access_export_before_and_after(prefect_server, tmp_path, policy_path, policy):
+    from flows.erasure import erasure
+
+    warehouse, reports = tmp_path / "warehouse.duckdb", tmp_path / "reports"
+    run_engine(erasure_source(tmp_path / "source"), warehouse, policy)
+    with open_warehouse(warehouse) as connection:
+        held = access.export(connection, tmp_path / "before.json", contact_id="erase-me-please")
+    assert held["contacts"] == 1 and held["messages"] == 1 and held["inbound"] == 1 and held["consents"] == 1
+    assert oct((tmp_path / "before.json").stat().st_mode & 0o777) == "0o600"
+
+    report_path = erasure(contact_key=access.contact_key_of("erase-me-please"), policy=str(policy_path),
+                          warehouse=str(warehouse), reports=str(reports))
+
+    certificate_file = Path(report_path).with_name("deletion-certificate.json")
+    text = certificate_file.read_text(encoding="utf-8")
+    assert not any(value in text for value in ERASED_VALUES + ["123499"])
+    certificate = json.loads(text)
+    assert certificate["rule"] == "erasure_request" and certificate["verification"]["verified"]
+    assert certificate["subjects_erased"] == [access.subject_of(ERASED_NUMBER)]
+    assert {"table": "staging.messages", "action": "delete", "rows": 1} in certificate["tables"]
+    assert certificate["requested_at"] <= certificate["completed_at"]
+    assert "Deletion certificate" in Path(report_path).read_text(encoding="utf-8")
+    with open_warehouse(warehouse) as connection:
+        after = access.export(connection, tmp_path / "after.json", contact_id="erase-me-please")
+    assert after["contacts"] == after["messages"] == after["inbound"] == after["consents"] == 0
+    assert after["consent_proof"] == 1 and after["suppression"] == 1  # proof of consent and the suppression hash
+
+
+# --- faults -------------------------------------------------------------------------------
+
+JOB = """
+import sys
+sys.path.insert(0, {tests!r})
+from pathlib import Path
+from support import run_retention
+from listwarden.policy import load_policy
+run_retention(Path({warehouse!r}), load_policy(Path({policy!r})), Path({reports!r}), allow_large_deletion=True)
+"""
+
+
+def run_job(warehouse: Path, reports: Path, kill_at: str | None = None) -> int:
+    script = JOB.format(tests=str(Path(__file__).parent), warehouse=str(warehouse), policy=str(POLICY_FILE),
+                        reports=str(reports))
+    environment = {**os.environ, **({"LISTWARDEN_KILL_AT": kill_at} if kill_at else {})}
+    return subprocess.run([sys.executable, "-c", script], env=environment, timeout=300).returncode
+
+
+def state(warehouse: Path) -> tuple:
+    with open_warehouse(warehouse) as connection:
+        return (
+            sorted(ids(connection, "SELECT contact_id FROM core.contacts")),
+            sorted(ids(connection, "SELECT contact_id FROM staging.contacts")),
+            sorted(ids(connection, "SELECT message_id FROM staging.messages")),
+            connection.execute("SELECT phase, count(*) FROM audit.deletions GROUP BY phase ORDER BY phase").fetchall(),
+        )
+
+
+@pytest.mark.parametrize("kill_at", ["apply", "compact", "replace"])
+def test_a_kill_leaves_the_old_or_the_new_state_and_a_rerun_finishes(rules_warehouse, tmp_path, kill_at):
+    reports = tmp_path / "reports"
+    before = state(rules_warehouse)
+    assert run_job(rules_warehouse, reports, kill_at) == -signal.SIGKILL
+    after_kill = state(rules_warehouse)
+    if kill_at == "apply":
+        assert after_kill == before  # the transaction never committed
+    else:
+        assert after_kill[0] == ["active", "half-withdrawn", "idle-729", "never-89", "withdrew-29"]
+    assert run_job(rules_warehouse, reports) == 0
+    contacts, staged, messages, phases = state(rules_warehouse)
+    assert contacts == staged == ["active", "half-withdrawn", "idle-729", "never-89", "withdrew-29"]
+    assert messages == ["m-young"]
+    assert dict(phases)["compact"] >= dict(phases)["verify"] == 1
+    with open_warehouse(rules_warehouse) as connection:
+        assert not connection.execute(
+            "SELECT * FROM audit.deletions WHERE phase = 'verify' AND action <> 'verified'").fetchall()
+    assert not list(rules_warehouse.parent.glob("*.compact"))
+
+
+def test_a_second_run_is_refused_while_one_holds_the_warehouse(rules_warehouse):
+    with runs.exclusive(rules_warehouse, "first"), pytest.raises(WarehouseError, match="one run at a time"):
+        with runs.exclusive(rules_warehouse, "second"):
+            pass
