@@ -214,6 +214,16 @@ def access(
     typer.echo(f"wrote {out}: " + ", ".join(f"{name} {rows}" for name, rows in counts.items()))
 
 
+@app.command()
+def subject(phone: str = Phone, country: str = Country, contact_id: str = ContactId) -> None:
+    """Print the keyed hash that names a number (or a contact id) in listwarden, e.g. to run the
+    erasure deployment without putting the number into Prefect's database."""
+    from listwarden import access as engine
+
+    _one_of(phone, contact_id)
+    typer.echo(engine.subject_of(phone, country) if phone else engine.contact_key_of(contact_id))
+
+
 def _one_of(phone: str | None, contact_id: str | None) -> None:
     if bool(phone) == bool(contact_id):
         _fail(2, "rejected: give either --phone or --contact-id")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from pathlib import Path
 
 import duckdb
@@ -108,6 +109,8 @@ def finish(warehouse_path: Path, reports_dir: Path) -> dict:
     from listwarden import report  # report renders the runs whose audit rows were redacted
 
     path = Path(warehouse_path)
+    seconds: dict[str, float] = {}
+    started = time.perf_counter()
     with warehouse.open_warehouse(path) as connection:
         pending_runs = [row[0] for row in warehouse.run(connection, "retention/pending").fetchall()]
         if not pending_runs:
@@ -124,20 +127,23 @@ def finish(warehouse_path: Path, reports_dir: Path) -> dict:
             _record(connection, run_id, "files", "report files", "rewritten", len(rewritten))
         warehouse.run_script(connection, "retention/drop_pending")
         warehouse.run_script(connection, "runs/reset_work")
+        seconds["files"] = _lap(started)
         compacted = _compact(connection, path, pending_runs)
     faults.crash_point("compact")
     os.replace(compacted, path)
     _sync_directory(path.parent)
     faults.crash_point("replace")
     _clear_spill_files(path)
+    seconds["compact"] = _lap(started) - seconds["files"]
     outcome, verified = verify(path, values, [Path(reports_dir)])
+    seconds["verify"] = _lap(started) - seconds["files"] - seconds["compact"]
     with warehouse.open_warehouse(path) as connection:
         for run_id in pending_runs:
             _record(connection, run_id, "verify", path.name, "verified" if verified else "failed", None, outcome)
     if not verified:
         raise warehouse.WarehouseError(f"erasure not verified: {outcome}")
     return {"runs": len(pending_runs), "export_lines_removed": exports, "reports_rewritten": len(rewritten),
-            "verification": outcome}
+            "verification": outcome, "seconds": seconds}
 
 
 def verify(path: Path, values: dict[str, list[str]], other_places: list[Path]) -> tuple[str, bool]:
@@ -167,6 +173,10 @@ def verify(path: Path, values: dict[str, list[str]], other_places: list[Path]) -
     if problems:
         return "; ".join(problems), False
     return f"no deleted value left: {scope}", True
+
+
+def _lap(started: float) -> float:
+    return round(time.perf_counter() - started, 1)
 
 
 def _settings(connection: duckdb.DuckDBPyConnection, policy: Policy, mode: str, dry_run: bool,

@@ -308,3 +308,24 @@ def test_a_second_run_is_refused_while_one_holds_the_warehouse(rules_warehouse):
     with runs.exclusive(rules_warehouse, "first"), pytest.raises(WarehouseError, match="one run at a time"):
         with runs.exclusive(rules_warehouse, "second"):
             pass
+
+
+def test_the_access_and_subject_commands(tmp_path, warehouse_path, policy):
+    from typer.testing import CliRunner
+
+    from listwarden.cli import app
+
+    run_engine(erasure_source(tmp_path / "source"), warehouse_path, policy)
+    runner = CliRunner()
+    out = tmp_path / "dsar.json"
+    written = runner.invoke(app, ["access", "--phone", "07400 123499", "--country", "GB", "--out", str(out),
+                                  "--warehouse", str(warehouse_path)])
+    assert written.exit_code == 0, written.output
+    held = json.loads(out.read_text(encoding="utf-8"))
+    assert [row["contact_id"] for row in held["contacts"]] == ["erase-me-please"]
+    assert [row["inbound_id"] for row in held["inbound"]] == ["in-erased-01"]
+    assert "123499" not in written.stdout
+    hashed = runner.invoke(app, ["subject", "--phone", "+447400123499"])
+    assert hashed.stdout.strip() == access.subject_of(ERASED_NUMBER)
+    both = runner.invoke(app, ["access", "--phone", "1", "--contact-id", "x", "--out", str(out)])
+    assert both.exit_code == 2 and "either --phone or --contact-id" in both.stderr
