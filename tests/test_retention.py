@@ -87,9 +87,12 @@ def test_each_rule_deletes_exactly_what_it_selects(rules_warehouse, policy, tmp_
             "AND table_name IN ('contacts', 'messages', 'inbound') ORDER BY ALL").fetchall()
         assert planned == [("inactive", "contacts", 1), ("inactive", "messages", 1), ("inbound_expired", "inbound", 1),
                            ("messages_expired", "messages", 1), ("no_opt_in", "contacts", 2), ("withdrawn", "contacts", 1)]
-        phases = [row[0] for row in connection.execute(
-            "SELECT phase FROM audit.deletions GROUP BY phase ORDER BY min(recorded_at)").fetchall()]
-        assert phases == ["plan", "apply", "files", "compact", "verify"]
+        phases = ids(connection, "SELECT phase FROM audit.deletions")
+        path, _ = report.publish(connection, "retention-run", tmp_path / "reports")
+    assert phases == {"plan", "apply", "files", "compact", "verify"}
+    html = path.read_text(encoding="utf-8")
+    section = html[html.index('<section id="deletions">'):]
+    assert section.index("<td>plan</td>") < section.index("<td>apply</td>") < section.index("<td>verify</td>")
 
 
 def test_consent_evidence_outlives_the_contact_as_keyed_proof(rules_warehouse, policy, tmp_path):
