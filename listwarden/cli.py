@@ -185,13 +185,14 @@ def erase(
     """Erase one person everywhere on request; write a deletion certificate (no raw number in it)."""
     from flows.erasure import erasure
     from listwarden import access
+    from listwarden.report import CERTIFICATE
 
     _one_of(phone, contact_id)
     with _errors_as_exit_codes():
         subject = access.subject_of(phone, country) if phone else None
         contact_key = access.contact_key_of(contact_id) if contact_id else None
         report_path = erasure(subject, contact_key, str(policy), str(warehouse), str(reports))
-    certificate = Path(report_path).with_name("deletion-certificate.json")
+    certificate = Path(report_path).with_name(CERTIFICATE)
     typer.echo(f"erased; certificate: {certificate}; report: {report_path}")
 
 

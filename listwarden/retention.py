@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from listwarden import checks, faults, keys, warehouse
+from listwarden import checks, faults, keys, report, warehouse
 from listwarden.policy import Policy
 
 RULES = ("no_opt_in", "withdrawn", "inactive", "messages_expired", "inbound_expired", "consent_proof_expired")
@@ -106,8 +106,6 @@ def finish(warehouse_path: Path, reports_dir: Path) -> dict:
 
     Does nothing when no applied deletion waits for its compaction.
     """
-    from listwarden import report  # report renders the runs whose audit rows were redacted
-
     path = Path(warehouse_path)
     seconds: dict[str, float] = {}
     started = time.perf_counter()
