@@ -35,3 +35,4 @@ def run(flow: str, run_id: str | None, warehouse: str, policy: str, reports: str
         from flows.report import report  # a subflow of this run
 
         current.report = report(warehouse=warehouse, reports=reports, run_id=current.run_id)
+        tasks.raise_if_deletions_refused(warehouse, current.run_id)

@@ -67,6 +67,13 @@ def finish_deletions(warehouse: str, reports: str) -> dict:
     return detail
 
 
+@task(name="check deletions were not refused", **QUIET)
+def raise_if_deletions_refused(warehouse: str, run_id: str) -> None:
+    """Fail the run, after it published and reported, when its retention plan was refused."""
+    with open_warehouse(warehouse) as connection:
+        retention.raise_if_refused(connection, run_id)
+
+
 @task(name="write report", **QUIET)
 def write_report(warehouse: str, reports: str, run_id: str | None) -> str:
     with open_warehouse(warehouse) as connection:

@@ -1,7 +1,8 @@
 """The `listwarden` command: thin over the flows (jobs) and the engine (everything else).
 
 Exit codes: 0 the run completed (findings are a completed run), 2 the input or the policy was
-rejected, 3 a gate stopped the run, 4 the warehouse could not be opened, 1 anything else.
+rejected, 3 a gate stopped the run (or refused its deletions), 4 the warehouse could not be
+opened, 1 anything else.
 """
 
 from __future__ import annotations
@@ -267,6 +268,7 @@ def _errors_as_exit_codes() -> Iterator[None]:
     from listwarden.gates import GateFailed
     from listwarden.ingest import SourceError
     from listwarden.policy import PolicyError
+    from listwarden.retention import DeletionRefused
     from listwarden.warehouse import WarehouseError
 
     try:
@@ -275,6 +277,8 @@ def _errors_as_exit_codes() -> Iterator[None]:
         _fail(2, f"rejected: {error}")
     except GateFailed as error:
         _fail(3, f"stopped: {error}")
+    except DeletionRefused as error:
+        _fail(3, f"deletions refused: {error}")
     except WarehouseError as error:
         _fail(4, f"warehouse: {error}")
 

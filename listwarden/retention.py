@@ -71,6 +71,22 @@ def check(connection: duckdb.DuckDBPyConnection) -> dict:
     return {"findings": checks.run_checks(connection, "retention", {})}
 
 
+class DeletionRefused(RuntimeError):
+    """The plan's gate refused the deletions; the run published everything else."""
+
+
+def refuse(connection: duckdb.DuckDBPyConnection, reason: str) -> dict:
+    """Keep the refused plan for the audit trail and the report, and delete nothing."""
+    warehouse.run(connection, "retention/refuse", reason=reason)
+    return {"refused": True}
+
+
+def raise_if_refused(connection: duckdb.DuckDBPyConnection, run_id: str) -> None:
+    refusal = warehouse.run(connection, "retention/refusal", run_id=run_id).fetchone()
+    if refusal:
+        raise DeletionRefused(f"run {run_id} published, nothing deleted: {refusal[0]}")
+
+
 def planned(connection: duckdb.DuckDBPyConnection) -> bool:
     return warehouse.relation_kind(connection, "work", "deletion_plan") == "table"
 
@@ -82,8 +98,9 @@ def apply(connection: duckdb.DuckDBPyConnection) -> None:
     a finding up); an erasure request removes them there too.
     """
     warehouse.run(connection, "retention/record_plan")
-    mode, dry_run = warehouse.execute(connection, "SELECT mode, dry_run FROM work.retention_settings", "settings").fetchone()
-    if dry_run:
+    mode, dry_run, refusal = warehouse.execute(
+        connection, "SELECT mode, dry_run, refusal FROM work.retention_settings", "settings").fetchone()
+    if dry_run or refusal:
         return
     warehouse.run_script(connection, "retention/pending_values")
     run_id = warehouse.run(connection, "runs/current_run").fetchone()[0]

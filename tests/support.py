@@ -95,7 +95,8 @@ def implemented_checks() -> set[str]:
 
 def run_retention(warehouse: Path, policy: Policy, reports: Path, dry_run: bool = False,
                   allow_large_deletion: bool = False, run_id: str = "retention-run") -> dict:
-    """The retention flow's steps without Prefect: plan, check, gate, publish (apply), finish."""
+    """The retention flow's steps without Prefect: plan, check, gate (a refusal publishes the plan
+    and deletes nothing), publish (apply), finish; raises DeletionRefused last."""
     from listwarden import retention
 
     with open_warehouse(warehouse) as connection:
@@ -106,9 +107,15 @@ def run_retention(warehouse: Path, policy: Policy, reports: Path, dry_run: bool 
             detail.update(planned)
         retention.check(connection)
         if not dry_run:
-            gates.check(connection, "retention.output")
+            try:
+                gates.check(connection, "retention.output")
+            except gates.GateFailed as refusal:
+                retention.refuse(connection, str(refusal))
         runs.publish(connection)
-    return {**planned, **retention.finish(warehouse, reports)}
+    finished = retention.finish(warehouse, reports)
+    with open_warehouse(warehouse) as connection:
+        retention.raise_if_refused(connection, run_id)
+    return {**planned, **finished}
 
 
 def run_erasure(warehouse: Path, policy: Policy, reports: Path, subject: str | None = None,

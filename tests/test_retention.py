@@ -137,14 +137,30 @@ def test_the_guard_refuses_a_plan_deleting_half_the_contacts(tmp_path, warehouse
     contacts = [person(f"never-{i}", numbered(40 + i), 200, 1) for i in range(2)]
     contacts += [person(f"kept-{i}", numbered(50 + i), 10, 1) for i in range(2)]
     run_engine(write_source(tmp_path / "source", contacts=contacts), warehouse_path, policy)
-    with pytest.raises(gates.GateFailed, match="max_deletion_share"):
+    with pytest.raises(retention.DeletionRefused, match="max_deletion_share"):
         run_retention(warehouse_path, policy, tmp_path / "reports")
     with open_warehouse(warehouse_path) as connection:
         assert len(ids(connection, "SELECT contact_id FROM core.contacts")) == 4
-        assert connection.execute("SELECT count(*) FROM audit.deletions").fetchone()[0] == 0
+        assert ids(connection, "SELECT phase FROM audit.deletions") == {"plan"}  # the refused plan, for the auditor
+        assert ids(connection, "SELECT outcome FROM audit.deletions").pop().startswith("refused: ")
+        assert "retention-run" in ids(connection, "SELECT run_id FROM audit.runs")  # the run still published
     run_retention(warehouse_path, policy, tmp_path / "reports", allow_large_deletion=True, run_id="allowed")
     with open_warehouse(warehouse_path) as connection:
         assert ids(connection, "SELECT contact_id FROM core.contacts") == {"kept-0", "kept-1"}
+
+
+def test_the_retention_flow_publishes_and_reports_a_refused_plan_then_fails(prefect_server, tmp_path, policy_path,
+                                                                              policy, warehouse_path):
+    from flows.retention import retention as retention_flow
+
+    contacts = [person("never-0", numbered(40), 200, 1), person("kept-0", numbered(50), 10, 1)]
+    run_engine(write_source(tmp_path / "source", contacts=contacts), warehouse_path, policy)
+    with pytest.raises(retention.DeletionRefused):
+        retention_flow(str(policy_path), str(warehouse_path), str(tmp_path / "reports"))
+    (page,) = (tmp_path / "reports").glob("*/index.html")
+    assert "refused: gate retention.output" in page.read_text(encoding="utf-8")
+    with open_warehouse(warehouse_path) as connection:
+        assert ids(connection, "SELECT contact_id FROM core.contacts") == {"never-0", "kept-0"}
 
 
 def test_a_dry_run_publishes_the_plan_and_deletes_nothing(rules_warehouse, policy, tmp_path):

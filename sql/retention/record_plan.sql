@@ -3,8 +3,9 @@ INSERT INTO audit.deletions
 SELECT
     r.run_id, 'plan', p.rule, p.table_name, p.action, count(*),
     list(DISTINCT p.subject ORDER BY p.subject) FILTER (WHERE p.subject IS NOT NULL),
-    CASE WHEN s.dry_run THEN 'dry run: not applied' ELSE 'planned' END,
+    CASE WHEN s.refusal IS NOT NULL THEN 'refused: ' || s.refusal
+         WHEN s.dry_run THEN 'dry run: not applied' ELSE 'planned' END,
     now()
 FROM work.deletion_plan AS p, work.run AS r, work.retention_settings AS s
-GROUP BY r.run_id, p.rule, p.table_name, p.action, s.dry_run
+GROUP BY r.run_id, p.rule, p.table_name, p.action, s.dry_run, s.refusal
 ORDER BY p.rule, p.table_name

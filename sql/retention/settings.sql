@@ -1,5 +1,6 @@
 -- The run's retention settings, one row: the gate's expectations and the rules read them here.
--- as_of is the run's start: a record is due when its deadline is at or before it.
+-- as_of is the run's start: a record is due when its deadline is at or before it. refusal is set
+-- when the plan's gate refused it: the run then publishes the plan and deletes nothing.
 CREATE OR REPLACE TABLE work.retention_settings AS
 SELECT
     started_at AS as_of,
@@ -13,5 +14,6 @@ SELECT
     $consent_proof_years AS consent_proof_years,
     $overdue_grace_days AS overdue_grace_days,
     $max_deletion_share AS max_deletion_share,
-    $allow_large_deletion AS allow_large_deletion
+    $allow_large_deletion AS allow_large_deletion,
+    NULL::VARCHAR AS refusal
 FROM work.run

@@ -1,0 +1,1 @@
+UPDATE work.retention_settings SET refusal = $reason
