@@ -106,6 +106,11 @@ def _certificate(connection: duckdb.DuckDBPyConnection, run: dict, deletions: li
     if run["flow"] != "erasure":
         return None
     verified = [row for row in deletions if row["phase"] == "verify"]
+    if not verified and not any(row["phase"] == "apply" for row in deletions):
+        verification = {"verified": None, "outcome": "nothing held on this subject: nothing to delete"}
+    else:
+        verification = {"verified": bool(verified) and verified[-1]["action"] == "verified",
+                        "outcome": verified[-1]["outcome"] if verified else "not verified yet"}
     return {
         "run_id": run["run_id"],
         "rule": "erasure_request",
@@ -116,8 +121,7 @@ def _certificate(connection: duckdb.DuckDBPyConnection, run: dict, deletions: li
         "subjects_erased": [row[0] for row in warehouse.run(connection, "report/erased_subjects").fetchall()],
         "tables": [{"table": row["table_name"], "action": row["action"], "rows": row["rows"]}
                    for row in deletions if row["phase"] == "apply"],
-        "verification": {"verified": bool(verified) and verified[-1]["action"] == "verified",
-                         "outcome": verified[-1]["outcome"] if verified else "not verified yet"},
+        "verification": verification,
     }
 
 
@@ -168,6 +172,7 @@ def markdown_summary(data: ReportData, report_path: Path) -> str:
         f"(warnings included). Report: `{report_path}`",
         "",
         *_accuracy_lines(data.accuracy),
+        *_deletion_lines(data.deletions),
         "| check | severity | findings |",
         "|---|---|---:|",
     ]
@@ -177,6 +182,14 @@ def markdown_summary(data: ReportData, report_path: Path) -> str:
         for row in data.checks
     ]
     return "\n".join(lines) + "\n"
+
+
+def _deletion_lines(deletions: list[dict]) -> list[str]:
+    if not deletions:
+        return []
+    deleted = sum(row["rows"] or 0 for row in deletions if row["phase"] == "apply" and row["action"] == "delete")
+    last = deletions[-1]
+    return [f"Deletions: {deleted:,} rows deleted; last phase {last['phase']}: {last['outcome']}.", ""]
 
 
 def _accuracy_lines(accuracy: dict | None) -> list[str]:

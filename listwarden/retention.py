@@ -100,10 +100,13 @@ def apply(connection: duckdb.DuckDBPyConnection) -> None:
     warehouse.run(connection, "retention/record_plan")
     mode, dry_run, refusal = warehouse.execute(
         connection, "SELECT mode, dry_run, refusal FROM work.retention_settings", "settings").fetchone()
+    run_id = warehouse.run(connection, "runs/current_run").fetchone()[0]
+    if not warehouse.count_rows(connection, "work", "deletion_plan"):
+        _record(connection, run_id, "plan", None, "nothing due", 0)
+        return
     if dry_run or refusal:
         return
     warehouse.run_script(connection, "retention/pending_values")
-    run_id = warehouse.run(connection, "runs/current_run").fetchone()[0]
     kept = warehouse.run(connection, "retention/keep_consent_proof").fetchone()[0]
     _record(connection, run_id, "apply", "core.consent_proof", "kept as proof", kept)
     for table, key, plan_table in DELETIONS:
@@ -259,7 +262,7 @@ def _delete(connection: duckdb.DuckDBPyConnection, table: str, key: str, plan_ta
     )
 
 
-def _record(connection: duckdb.DuckDBPyConnection, run_id: str, phase: str, table_name: str, action: str,
+def _record(connection: duckdb.DuckDBPyConnection, run_id: str, phase: str, table_name: str | None, action: str,
             rows: int | None, outcome: str = "done") -> None:
     warehouse.run(connection, "retention/record_phase", run_id=run_id, phase=phase, table_name=table_name,
                   action=action, rows=rows, outcome=outcome)

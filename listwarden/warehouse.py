@@ -1,7 +1,9 @@
 """The embedded DuckDB warehouse: an encrypted file, and the queries of sql/ run against it.
 
 Schemas: `landing` (sources as read, before their gate), `staging` (accepted sources),
-`work` (what the current run computes), `core` and `audit` (published at the end of a run).
+`work` (what the current run computes), `core` and `audit` (published at the end of a run),
+`cache` (the parse cache), `erasure` (deleted values awaiting verification; dropped before the
+warehouse is compacted).
 """
 
 from __future__ import annotations

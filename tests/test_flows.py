@@ -2,6 +2,7 @@
 
 import csv
 import json
+from pathlib import Path
 
 import phonenumbers
 import pytest
@@ -46,6 +47,15 @@ def test_nightly_finds_exactly_the_planted_violations(nightly_run, demo_source):
     assert found == expected
 
 
+def test_nightly_deletes_what_is_due_and_proves_it(nightly_run, demo_source):
+    (forgotten,) = [row[2] for row in planted(demo_source) if row[0] == "retention_overdue"]
+    with open_warehouse(nightly_run["warehouse"]) as connection:
+        kept = {row[0] for row in connection.execute("SELECT contact_id FROM core.contacts").fetchall()}
+        verified = connection.execute("SELECT action FROM audit.deletions WHERE phase = 'verify'").fetchall()
+    assert forgotten not in kept and len(kept) > 0
+    assert verified == [("verified",)]
+
+
 def test_nightly_records_the_run_its_steps_and_every_gate(nightly_run):
     with open_warehouse(nightly_run["warehouse"]) as connection:
         run = connection.execute("SELECT flow, status, inputs, versions FROM audit.runs").fetchall()
@@ -73,10 +83,12 @@ def test_the_report_shows_every_check_and_the_artifact_summarises_it(nightly_run
     for section in ("opt-outs", "messages", "audience"):
         assert f'<section id="{section}">' in html
     assert "mentions:stop" in html  # the demo's "can you stop by the store at 5?" is in the review queue
+    run_id = Path(nightly_run["report"]).parent.name
     with get_client(sync_client=True) as client:
-        artifacts = [a for a in client.read_artifacts() if a.key == "listwarden-report"]
-    assert artifacts and "| no_consent | critical | 1 |" in artifacts[-1].data
-    assert "mobile not confirmed" in artifacts[-1].data
+        (artifact,) = [a for a in client.read_artifacts()
+                       if a.key == "listwarden-report" and a.data.startswith(f"# listwarden run {run_id}\n")]
+    assert "| no_consent | critical | 1 |" in artifact.data
+    assert "mobile not confirmed" in artifact.data and "Deletions: " in artifact.data
 
 
 def raw_number_forms(demo_source):

@@ -273,6 +273,20 @@ def test_the_certificate_and_the_access_export_before_and_after(prefect_server, 
     assert after["consent_proof"] == 1 and after["suppression"] == 1  # proof of consent and the suppression hash
 
 
+def test_nothing_due_means_nothing_rewritten(tmp_path, warehouse_path, policy):
+    contacts = [person("fresh", numbered(60), 10, 1)]
+    run_engine(write_source(tmp_path / "source", contacts=contacts), warehouse_path, policy)
+    inode = warehouse_path.stat().st_ino
+    run_retention(warehouse_path, policy, tmp_path / "reports")
+    run_erasure(warehouse_path, policy, tmp_path / "reports", subject=access.subject_of("+447400999999"))
+    with open_warehouse(warehouse_path) as connection:
+        assert connection.execute("SELECT phase, action, rows FROM audit.deletions").fetchall() == [
+            ("plan", "nothing due", 0), ("plan", "nothing due", 0)]
+        _, data = report.publish(connection, "erasure-run", tmp_path / "reports")
+    assert warehouse_path.stat().st_ino == inode  # no compaction when nothing was deleted
+    assert data.certificate["verification"] == {"verified": None, "outcome": "nothing held on this subject: nothing to delete"}
+
+
 # --- faults -------------------------------------------------------------------------------
 
 JOB = """
