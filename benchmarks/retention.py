@@ -5,7 +5,7 @@
 Builds (not timed) an encrypted warehouse as a nightly run leaves it: staging tables, normalised
 contacts, consent state, the sendable audience, classified inbound replies, the parse cache and a
 previous run's findings. About 5% of contacts are due (2% never opted in, 2% withdrew 40 days
-ago, 1% inactive for 800 days) and take their messages with them; about 1.3% of inbound replies
+ago, 1% inactive for 800 days: no reply or consent since) and take their messages with them; about 1.3% of inbound replies
 are older than 730 days. Then times each phase of a retention run under the warehouse's memory
 limit. Run on demand; never part of the test suite.
 """
@@ -22,13 +22,14 @@ PHONE = "'+447' || lpad(CAST(i AS VARCHAR), 9, '0')"
 BUILD = {
     "staging.contacts": f"""
         SELECT 'c' || i AS contact_id, {PHONE} AS phone, 'GB' AS country,
-               now() - to_days(CAST(100 + hash(i) % 600 AS INTEGER)) AS created_at,
+               now() - to_days(CAST(CASE WHEN i % 100 = 7 THEN 900 ELSE 100 + hash(i) % 600 END AS INTEGER)) AS created_at,
                now() - to_days(CAST(CASE WHEN i % 100 = 7 THEN 800 ELSE hash(i + 1) % 300 END AS INTEGER)) AS last_activity_at
         FROM range($contacts) t(i)""",
     "staging.consents": """
         SELECT 'e' || i || '-' || a AS event_id, 'c' || i AS contact_id, 'marketing' AS purpose,
                CASE a WHEN 0 THEN 'opt_in' ELSE 'opt_out' END AS action, 'web_form' AS method,
-               now() - to_days(CASE a WHEN 0 THEN 95 WHEN 1 THEN 40 ELSE 10 END) AS occurred_at,
+               now() - to_days(CASE WHEN a = 0 AND i % 100 = 7 THEN 850 WHEN a = 0 THEN 95
+                                    WHEN a = 1 THEN 40 ELSE 10 END) AS occurred_at,
                'v1' AS notice_version, 'crm' AS source
         FROM range($contacts) t(i), range(3) s(a)
         WHERE i % 100 NOT IN (3, 4) AND (a = 0 OR (a = 1 AND i % 100 IN (5, 6)) OR (a = 2 AND i % 100 = 8))""",

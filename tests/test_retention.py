@@ -43,15 +43,20 @@ def rule_cases() -> dict:
         person("withdrew-29", numbered(13), 300, 1), person("withdrew-31", numbered(14), 300, 1),
         person("half-withdrawn", numbered(15), 300, 1),
         person("idle-729", numbered(16), 800, 729), person("idle-731", numbered(17), 800, 731),
+        person("replied-lately", numbered(18), 900, 800), person("undated-consented-lately", numbered(19), 900),
+        person("undated-silent", numbered(20), 800),
         person("active", KEPT_NUMBER, 900, 1),
     ]
     consents = [consent(f"e-{c['contact_id']}", c["contact_id"], "marketing", "opt_in", ago(299))
-                for c in contacts[3:]]
+                for c in contacts[3:6]]
+    consents += [consent(f"e-{c['contact_id']}", c["contact_id"], "marketing", "opt_in", ago(790))
+                 for c in contacts[6:] if c["contact_id"] != "undated-consented-lately"]
     consents += [
         consent("out-29", "withdrew-29", "marketing", "opt_out", ago(29)),
         consent("out-31", "withdrew-31", "marketing", "opt_out", ago(31)),
         consent("half-service", "half-withdrawn", "service.updates", "opt_in", ago(299)),
         consent("half-out", "half-withdrawn", "marketing", "opt_out", ago(60)),
+        consent("e-undated-consented-lately", "undated-consented-lately", "marketing", "opt_in", ago(100)),
     ]
     messages = [
         message("m-old", "active", "service.updates", ago(731), to_phone=KEPT_NUMBER),
@@ -59,8 +64,12 @@ def rule_cases() -> dict:
         message("m-of-idle", "idle-731", "service.updates", ago(740), to_phone=numbered(17)),
     ]
     inbound = [inbound_row("r-old", KEPT_NUMBER, "thanks", ago(731)),
-               inbound_row("r-young", KEPT_NUMBER, "thanks", ago(729))]
+               inbound_row("r-young", KEPT_NUMBER, "thanks", ago(729)),
+               inbound_row("r-lately", numbered(18), "thanks", ago(5))]
     return {"contacts": contacts, "consents": consents, "messages": messages, "inbound": inbound}
+
+
+KEPT = {"never-89", "withdrew-29", "half-withdrawn", "idle-729", "replied-lately", "undated-consented-lately", "active"}
 
 
 @pytest.fixture
@@ -76,16 +85,15 @@ def ids(connection, query: str) -> set[str]:
 def test_each_rule_deletes_exactly_what_it_selects(rules_warehouse, policy, tmp_path):
     run_retention(rules_warehouse, policy, tmp_path / "reports", allow_large_deletion=True)
     with open_warehouse(rules_warehouse) as connection:
-        assert ids(connection, "SELECT contact_id FROM staging.contacts") == {
-            "never-89", "withdrew-29", "half-withdrawn", "idle-729", "active"}
+        assert ids(connection, "SELECT contact_id FROM staging.contacts") == KEPT
         assert ids(connection, "SELECT contact_id FROM core.contacts") == ids(connection, "SELECT contact_id FROM staging.contacts")
         assert ids(connection, "SELECT message_id FROM staging.messages") == {"m-young"}
-        assert ids(connection, "SELECT inbound_id FROM staging.inbound") == {"r-young"}
-        assert ids(connection, "SELECT inbound_id FROM core.inbound") == {"r-young"}
+        assert ids(connection, "SELECT inbound_id FROM staging.inbound") == {"r-young", "r-lately"}
+        assert ids(connection, "SELECT inbound_id FROM core.inbound") == {"r-young", "r-lately"}
         planned = connection.execute(
             "SELECT rule, table_name, rows FROM audit.deletions WHERE phase = 'plan' AND action = 'delete' "
             "AND table_name IN ('contacts', 'messages', 'inbound') ORDER BY ALL").fetchall()
-        assert planned == [("inactive", "contacts", 1), ("inactive", "messages", 1), ("inbound_expired", "inbound", 1),
+        assert planned == [("inactive", "contacts", 2), ("inactive", "messages", 1), ("inbound_expired", "inbound", 1),
                            ("messages_expired", "messages", 1), ("no_opt_in", "contacts", 2), ("withdrawn", "contacts", 1)]
         phases = ids(connection, "SELECT phase FROM audit.deletions")
         path, _ = report.publish(connection, "retention-run", tmp_path / "reports")
@@ -102,7 +110,7 @@ def test_consent_evidence_outlives_the_contact_as_keyed_proof(rules_warehouse, p
         suppressed = connection.execute("SELECT count(*) FROM core.suppression WHERE reason = 'retention: withdrawn'").fetchone()[0]
         staged = ids(connection, "SELECT event_id FROM staging.consents")
     assert [(event, action) for event, _, action in proof] == [
-        ("e-idle-731", "opt_in"), ("e-withdrew-31", "opt_in"), ("out-31", "opt_out")]
+        ("e-idle-731", "opt_in"), ("e-undated-silent", "opt_in"), ("e-withdrew-31", "opt_in"), ("out-31", "opt_out")]
     assert all(key == access.contact_key_of(event.removeprefix("e-")) for event, key, _ in proof if event.startswith("e-"))
     assert "out-31" not in staged and "out-29" in staged
     assert suppressed == 1  # the withdrawn number stays suppressed, as a keyed hash
@@ -167,7 +175,7 @@ def test_a_dry_run_publishes_the_plan_and_deletes_nothing(rules_warehouse, polic
     run_retention(rules_warehouse, policy, tmp_path / "reports", dry_run=True)
     with open_warehouse(rules_warehouse) as connection:
         outcomes = ids(connection, "SELECT outcome FROM audit.deletions")
-        assert len(ids(connection, "SELECT contact_id FROM core.contacts")) == 9
+        assert len(ids(connection, "SELECT contact_id FROM core.contacts")) == 12
         path, data = report.publish(connection, "retention-run", tmp_path / "reports")
     assert outcomes == {"dry run: not applied"}
     html = path.read_text(encoding="utf-8")
@@ -188,6 +196,12 @@ def test_the_gate_stops_a_plan_that_deletes_what_no_rule_selects(rules_warehouse
             gates.check(connection, "retention.output")
         connection.execute("UPDATE work.deletion_plan SET action = 'delete' WHERE table_name = 'consents'")
         with pytest.raises(gates.GateFailed, match="consent evidence of a deleted contact would not be kept"):
+            gates.check(connection, "retention.output")
+        connection.execute("INSERT INTO work.retention_due VALUES ('contacts', 'replied-lately', 'inactive', NULL, now())")
+        with pytest.raises(gates.GateFailed, match="inactive would delete a contact with activity"):
+            gates.check(connection, "retention.output")
+        connection.execute("INSERT INTO work.deletion_plan VALUES ('messages_expired', 'messages', 'delete', 'm-young', NULL)")
+        with pytest.raises(gates.GateFailed, match="deletes a message that is neither due nor a deleted contact's"):
             gates.check(connection, "retention.output")
 
 
@@ -325,10 +339,10 @@ def test_a_kill_leaves_the_old_or_the_new_state_and_a_rerun_finishes(rules_wareh
     if kill_at == "apply":
         assert after_kill == before  # the transaction never committed
     else:
-        assert after_kill[0] == ["active", "half-withdrawn", "idle-729", "never-89", "withdrew-29"]
+        assert after_kill[0] == sorted(KEPT)
     assert run_job(rules_warehouse, reports) == 0
     contacts, staged, messages, phases = state(rules_warehouse)
-    assert contacts == staged == ["active", "half-withdrawn", "idle-729", "never-89", "withdrew-29"]
+    assert contacts == staged == sorted(KEPT)
     assert messages == ["m-young"]
     assert dict(phases)["compact"] >= dict(phases)["verify"] == 1
     with open_warehouse(rules_warehouse) as connection:
