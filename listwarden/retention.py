@@ -20,7 +20,8 @@ import pyarrow as pa
 from listwarden import checks, faults, keys, report, warehouse
 from listwarden.policy import Policy
 
-RULES = ("no_opt_in", "withdrawn", "inactive", "messages_expired", "inbound_expired", "consent_proof_expired")
+RULES = ("no_opt_in", "withdrawn", "inactive", "messages_expired", "inbound_expired", "consent_proof_expired",
+         "erased_before")
 ERASURE_RULE = "erasure_request"
 # Where apply deletes: (table, key column, plan table_name). Consent events leave staging only
 # after they are copied to core.consent_proof.
@@ -95,11 +96,11 @@ def apply(connection: duckdb.DuckDBPyConnection) -> None:
     """Record the plan and (unless a dry run) apply it. Runs inside publish's transaction.
 
     Retention keeps the record ids in the audit trail's findings (they are how an auditor follows
-    a finding up); an erasure request removes them there too.
+    a finding up); records deleted on an erasure request lose them there too.
     """
     warehouse.run(connection, "retention/record_plan")
-    mode, dry_run, refusal = warehouse.execute(
-        connection, "SELECT mode, dry_run, refusal FROM work.retention_settings", "settings").fetchone()
+    dry_run, refusal = warehouse.execute(
+        connection, "SELECT dry_run, refusal FROM work.retention_settings", "settings").fetchone()
     run_id = warehouse.run(connection, "runs/current_run").fetchone()[0]
     if not warehouse.count_rows(connection, "work", "deletion_plan"):
         _record(connection, run_id, "plan", None, "nothing due", 0)
@@ -114,11 +115,10 @@ def apply(connection: duckdb.DuckDBPyConnection) -> None:
     faults.crash_point("apply")
     added = warehouse.run(connection, "retention/add_suppression").fetchone()[0]
     _record(connection, run_id, "apply", "core.suppression", "added", added)
-    if mode == "erasure":
-        warehouse.run(connection, "retention/report_runs")
-        for table, query in REDACTIONS:
-            redacted = warehouse.run(connection, query).fetchone()[0]
-            _record(connection, run_id, "apply", table, "record id redacted", redacted)
+    warehouse.run(connection, "retention/report_runs")
+    for table, query in REDACTIONS:
+        redacted = warehouse.run(connection, query).fetchone()[0]
+        _record(connection, run_id, "apply", table, "record id redacted", redacted)
 
 
 def finish(warehouse_path: Path, reports_dir: Path) -> dict:

@@ -200,6 +200,10 @@ def test_the_gate_stops_a_plan_that_deletes_what_no_rule_selects(rules_warehouse
         connection.execute("INSERT INTO work.retention_due VALUES ('contacts', 'replied-lately', 'inactive', NULL, now())")
         with pytest.raises(gates.GateFailed, match="inactive would delete a contact with activity"):
             gates.check(connection, "retention.output")
+        connection.execute("INSERT INTO work.retention_due VALUES ('contacts', 'active', 'erased_before', NULL, now())")
+        with pytest.raises(gates.GateFailed, match="erased_before would delete a record whose number was not erased"):
+            gates.check(connection, "retention.output")
+        connection.execute("DELETE FROM work.retention_due WHERE record_id = 'active'")
         connection.execute("INSERT INTO work.deletion_plan VALUES ('messages_expired', 'messages', 'delete', 'm-young', NULL)")
         with pytest.raises(gates.GateFailed, match="deletes a message that is neither due nor a deleted contact's"):
             gates.check(connection, "retention.output")
@@ -355,6 +359,29 @@ def test_a_second_run_is_refused_while_one_holds_the_warehouse(rules_warehouse):
     with runs.exclusive(rules_warehouse, "first"), pytest.raises(WarehouseError, match="one run at a time"):
         with runs.exclusive(rules_warehouse, "second"):
             pass
+
+
+def test_an_erased_person_the_source_brings_back_is_erased_again_unless_they_opted_in_anew(tmp_path, warehouse_path,
+                                                                                        policy):
+    source = erasure_source(tmp_path / "source")
+    run_engine(source, warehouse_path, policy)
+    run_erasure(warehouse_path, policy, tmp_path / "reports", subject=access.subject_of(ERASED_NUMBER))
+    run_engine(source, warehouse_path, policy, run_id="next-night")  # the upstream still holds the person
+    with open_warehouse(warehouse_path) as connection:
+        assert "erase-me-please" in ids(connection, "SELECT contact_id FROM core.contacts")
+    run_retention(warehouse_path, policy, tmp_path / "reports", allow_large_deletion=True)  # 1 of 2 contacts
+    with open_warehouse(warehouse_path) as connection:
+        assert "erase-me-please" not in ids(connection, "SELECT contact_id FROM staging.contacts")
+        assert "in-erased-01" not in ids(connection, "SELECT inbound_id FROM staging.inbound")
+        assert ids(connection, "SELECT rule FROM audit.deletions WHERE run_id = 'retention-run' AND phase = 'apply'") >= {"erased_before"}
+        assert "erase-me-please" not in ids(connection, "SELECT record_id FROM audit.violations")
+
+    with open(source / "consents.csv", "a", encoding="utf-8") as handle:  # they sign up again
+        handle.write(f"ev-again,erase-me-please,marketing,opt_in,web_form,{datetime.now(UTC).isoformat()},v2,\n")
+    run_engine(source, warehouse_path, policy, run_id="third-night")
+    run_retention(warehouse_path, policy, tmp_path / "reports", allow_large_deletion=True, run_id="third-retention")
+    with open_warehouse(warehouse_path) as connection:
+        assert "erase-me-please" in ids(connection, "SELECT contact_id FROM core.contacts")
 
 
 def test_the_access_and_subject_commands(tmp_path, warehouse_path, policy):
