@@ -26,7 +26,7 @@ def main() -> None:
 
     scratch = scratch_directory("nightly")
 
-    from listwarden import accuracy, compliance, gates, ingest, optouts, report, runs
+    from listwarden import accuracy, compliance, gates, ingest, optouts, report, retention, runs
     from listwarden.demo import generate
     from listwarden.policy import load_policy
     from listwarden.warehouse import open_warehouse
@@ -64,7 +64,13 @@ def main() -> None:
             timed("compliance: checks", lambda: compliance.check(connection, policy), messages)
             timed("compliance: audience", lambda: compliance.audience(connection, policy), contacts)
             timed("compliance: gate output", lambda: gates.check(connection, "compliance.output"))
-        timed("publish", lambda: runs.publish(connection))
+            timed("retention: gate input", lambda: gates.check(connection, "retention.input"), contacts)
+            timed("retention: plan", lambda: retention.plan(connection, policy), contacts)
+            timed("retention: checks", lambda: retention.check(connection))
+            timed("retention: gate output", lambda: gates.check(connection, "retention.output"))
+        timed("publish (deletions applied)", lambda: runs.publish(connection))
+    timed("finish deletions (compact, verify)", lambda: retention.finish(scratch / "warehouse.duckdb", scratch / "reports"))
+    with open_warehouse(scratch / "warehouse.duckdb") as connection:
         timed("report", lambda: report.publish(connection, "benchmark", scratch / "reports"))
     engine_seconds = time.perf_counter() - total_started
     baseline_seconds = naive_accuracy(source / "contacts.csv")
