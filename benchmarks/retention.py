@@ -81,8 +81,9 @@ def main() -> None:
         connection.execute("""INSERT INTO cache.numbers
             SELECT phone, region, phone, true, 'MOBILE', 'GB', ['Europe/London'], phone[4:], sha256(phone), $version
             FROM staging.contacts, (VALUES ('GB'), (NULL)) AS r(region)""", {"version": phones.PARSER_VERSION})
-        connection.execute("""INSERT INTO audit.violations
-            SELECT 'previous', 'frequency_cap', 'medium', 'messages', message_id, sha256(to_phone), 'a finding', 'policy'
+        connection.execute("""INSERT INTO audit.violations BY NAME
+            SELECT 'previous' AS run_id, 'frequency_cap' AS "check", 'medium' AS severity, 'messages' AS record_table,
+                   message_id AS record_id, sha256(to_phone) AS subject, 'a finding' AS detail, 'policy' AS rule
             FROM staging.messages USING SAMPLE 3%""")
         counts = {table: warehouse.count_rows(connection, *table.split(".")) for table in BUILD}
     size = path.stat().st_size / 2**20

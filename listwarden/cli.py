@@ -2,7 +2,7 @@
 
 Exit codes: 0 the run completed (findings are a completed run), 2 the input or the policy was
 rejected, 3 a gate stopped the run (or refused its deletions), 4 the warehouse could not be
-opened, 1 anything else.
+opened, 5 the audit chain does not verify, 1 anything else.
 """
 
 from __future__ import annotations
@@ -148,6 +148,50 @@ def violations(
         frame.write_csv(sys.stdout)
     else:
         sys.stdout.write(frame.write_json() + "\n")
+
+
+audit_app = typer.Typer(help="The audit trail: verify its hash chain, export it for auditors.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("verify")
+def audit_verify(
+    warehouse: Path = Warehouse,
+    export_dir: Path = typer.Option(None, "--export", help="Verify an `audit export` directory instead (no key needed)."),
+    head: Path = typer.Option(None, "--head", help="A chain_head.txt kept outside: the chain must pass through it."),
+) -> None:
+    """Recompute the audit chain; exit 5 naming the first row that does not match."""
+    from listwarden import audit, keys
+    from listwarden.warehouse import open_warehouse
+
+    with _errors_as_exit_codes():
+        expected = audit.Head.parse(head.read_text(encoding="ascii")) if head else None
+        if export_dir:
+            connection = audit.open_export(export_dir)
+            try:
+                result = audit.verify(connection, expected)
+            finally:
+                connection.close()
+        else:
+            with open_warehouse(warehouse) as connection:
+                result = audit.verify(connection, expected, keys.secret(keys.SUBJECT))
+    if not result.verified:
+        _fail(5, f"audit chain broken: {result.problem}")
+    typer.echo(f"audit chain verified: {result.head.seq:,} rows, head {result.head.sha256}")
+
+
+@audit_app.command("export")
+def audit_export(
+    out: Path = typer.Option(..., "--out", help="Directory to write the audit tables (Parquet) and chain_head.txt to."),
+    warehouse: Path = Warehouse,
+) -> None:
+    """Write the audit tables as Parquet with the chain head, for auditors without the warehouse key."""
+    from listwarden import audit
+    from listwarden.warehouse import open_warehouse
+
+    with _errors_as_exit_codes(), open_warehouse(warehouse) as connection:
+        current = audit.export(connection, out)
+    typer.echo(f"wrote {out}: {len(audit.AUDIT_TABLES)} tables, chain head {current.text().strip()}")
 
 
 export_app = typer.Typer(help="Write files for other systems.", no_args_is_help=True)

@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from listwarden import gates, warehouse
+from listwarden import audit, gates, warehouse
 from listwarden.checks import CHECKS, Check
 
 AUDIT_TABLES = ("runs", "steps", "gate_results", "violations", "accuracy", "review_queue", "metrics", "deletions")
@@ -51,6 +51,7 @@ class ReportData:
     metrics: dict[str, list[tuple[str, int]]]  # section -> (name, value)
     deletions: list[dict]  # audit.deletions rows of the run, phase by phase
     certificate: dict | None  # an erasure run's deletion certificate
+    chain_head: audit.Head  # the audit chain's head as the run left it
 
     @property
     def total_findings(self) -> int:
@@ -98,6 +99,7 @@ def collect(connection: duckdb.DuckDBPyConnection) -> ReportData:
         metrics=_metrics(connection),
         deletions=deletions,
         certificate=_certificate(connection, run, deletions),
+        chain_head=audit.head(connection, run["run_id"]),
     )
 
 
@@ -173,6 +175,9 @@ def markdown_summary(data: ReportData, report_path: Path) -> str:
         "",
         *_accuracy_lines(data.accuracy),
         *_deletion_lines(data.deletions),
+        f"Audit chain head after this run: `{data.chain_head.text().strip()}` "
+        f"(`listwarden audit verify --head {report_path.with_name(audit.HEAD_FILE)}`).",
+        "",
         "| check | severity | findings |",
         "|---|---|---:|",
     ]
@@ -213,7 +218,7 @@ def publish(connection: duckdb.DuckDBPyConnection, run_id: str, reports_dir: Pat
     warehouse.run_script(connection, "report/reset_pages")
     warehouse.run(connection, "report/store_page", name="index.html", html=html)
     gates.check(connection, "report.output", record=False)
-    pages = {"index.html": html}
+    pages = {"index.html": html, audit.HEAD_FILE: data.chain_head.text()}
     if data.certificate:
         pages[CERTIFICATE] = json.dumps(data.certificate, indent=2) + "\n"
     return _write_atomically(Path(reports_dir), run_id, pages), data

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from listwarden import checks, faults, keys, report, warehouse
+from listwarden import audit, checks, faults, keys, report, warehouse
 from listwarden.policy import Policy
 
 RULES = ("no_opt_in", "withdrawn", "inactive", "messages_expired", "inbound_expired", "consent_proof_expired",
@@ -143,6 +143,7 @@ def finish(warehouse_path: Path, reports_dir: Path) -> dict:
         for run_id in pending_runs:
             _record(connection, run_id, "files", "export files", "lines removed", exports)
             _record(connection, run_id, "files", "report files", "rewritten", len(rewritten))
+        audit.seal(connection)
         warehouse.run_script(connection, "retention/drop_pending")
         warehouse.run_script(connection, "runs/reset_work")
         seconds["files"] = time.perf_counter() - started
@@ -158,6 +159,7 @@ def finish(warehouse_path: Path, reports_dir: Path) -> dict:
     with warehouse.open_warehouse(path) as connection:
         for run_id in pending_runs:
             _record(connection, run_id, "verify", path.name, "verified" if verified else "failed", None, outcome)
+        audit.seal(connection)
     if not verified:
         raise warehouse.WarehouseError(f"erasure not verified: {outcome}")
     return {"runs": len(pending_runs), "export_lines_removed": exports, "reports_rewritten": len(rewritten),
@@ -244,9 +246,11 @@ def _delete(connection: duckdb.DuckDBPyConnection, table: str, key: str, plan_ta
         JOIN work.deletion_plan AS p ON p.table_name = $plan_table AND p.record_id = t.{key}"""
     warehouse.execute(
         connection,
-        f"""INSERT INTO audit.deletions
-        SELECT (SELECT run_id FROM work.run), 'apply', p.rule, '{table}', 'delete', count(*),
-               list(DISTINCT p.subject ORDER BY p.subject) FILTER (WHERE p.subject IS NOT NULL), 'applied', now()
+        f"""INSERT INTO audit.deletions BY NAME
+        SELECT (SELECT run_id FROM work.run) AS run_id, 'apply' AS phase, p.rule, '{table}' AS table_name,
+               'delete' AS action, count(*) AS rows,
+               list(DISTINCT p.subject ORDER BY p.subject) FILTER (WHERE p.subject IS NOT NULL) AS subjects,
+               'applied' AS outcome, now() AS recorded_at
         {planned_rows}
         GROUP BY p.rule ORDER BY p.rule""",
         f"record deletions from {table}", {"plan_table": plan_table},
@@ -311,6 +315,7 @@ def _compact(connection: duckdb.DuckDBPyConnection, path: Path, pending_runs: li
     connection.execute("USE compacted")
     for run_id in pending_runs:
         _record(connection, run_id, "compact", path.name, "rewritten into a new file", None)
+    audit.seal(connection)
     connection.execute(f"USE {warehouse.CATALOG}")
     connection.execute("DETACH compacted")
     return compacted

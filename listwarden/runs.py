@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from listwarden import __version__, retention, warehouse
+from listwarden import __version__, audit, retention, warehouse
 from listwarden.policy import Policy, policy_hash
 
 CORE_TABLES = ("contacts", "inbound", "consent_state", "suppression", "sendable")
@@ -133,6 +133,7 @@ def publish(connection: duckdb.DuckDBPyConnection) -> str:
         warehouse.run_script(connection, "runs/publish_audit")
         if retention.planned(connection):
             retention.apply(connection)
+        audit.seal(connection)
     return current
 
 

@@ -186,3 +186,34 @@ CREATE TABLE IF NOT EXISTS audit.deletions (
     outcome VARCHAR,
     recorded_at TIMESTAMPTZ
 );
+
+-- The audit chain (listwarden/audit.py): every audit row, in write order across all audit tables,
+-- carries seq, the sha256 of its canonical content, and chain_sha256 = sha256(previous chain_sha256
+-- + row_sha256). Ids an erasure may redact are chained through their keyed hash (record_key,
+-- inbound_key), so a redaction leaves the chain intact. Added by ALTER so older warehouses gain them.
+ALTER TABLE audit.runs ADD COLUMN IF NOT EXISTS seq BIGINT;
+ALTER TABLE audit.runs ADD COLUMN IF NOT EXISTS row_sha256 VARCHAR;
+ALTER TABLE audit.runs ADD COLUMN IF NOT EXISTS chain_sha256 VARCHAR;
+ALTER TABLE audit.steps ADD COLUMN IF NOT EXISTS seq BIGINT;
+ALTER TABLE audit.steps ADD COLUMN IF NOT EXISTS row_sha256 VARCHAR;
+ALTER TABLE audit.steps ADD COLUMN IF NOT EXISTS chain_sha256 VARCHAR;
+ALTER TABLE audit.gate_results ADD COLUMN IF NOT EXISTS seq BIGINT;
+ALTER TABLE audit.gate_results ADD COLUMN IF NOT EXISTS row_sha256 VARCHAR;
+ALTER TABLE audit.gate_results ADD COLUMN IF NOT EXISTS chain_sha256 VARCHAR;
+ALTER TABLE audit.accuracy ADD COLUMN IF NOT EXISTS seq BIGINT;
+ALTER TABLE audit.accuracy ADD COLUMN IF NOT EXISTS row_sha256 VARCHAR;
+ALTER TABLE audit.accuracy ADD COLUMN IF NOT EXISTS chain_sha256 VARCHAR;
+ALTER TABLE audit.metrics ADD COLUMN IF NOT EXISTS seq BIGINT;
+ALTER TABLE audit.metrics ADD COLUMN IF NOT EXISTS row_sha256 VARCHAR;
+ALTER TABLE audit.metrics ADD COLUMN IF NOT EXISTS chain_sha256 VARCHAR;
+ALTER TABLE audit.review_queue ADD COLUMN IF NOT EXISTS seq BIGINT;
+ALTER TABLE audit.review_queue ADD COLUMN IF NOT EXISTS row_sha256 VARCHAR;
+ALTER TABLE audit.review_queue ADD COLUMN IF NOT EXISTS chain_sha256 VARCHAR;
+ALTER TABLE audit.violations ADD COLUMN IF NOT EXISTS seq BIGINT;
+ALTER TABLE audit.violations ADD COLUMN IF NOT EXISTS row_sha256 VARCHAR;
+ALTER TABLE audit.violations ADD COLUMN IF NOT EXISTS chain_sha256 VARCHAR;
+ALTER TABLE audit.deletions ADD COLUMN IF NOT EXISTS seq BIGINT;
+ALTER TABLE audit.deletions ADD COLUMN IF NOT EXISTS row_sha256 VARCHAR;
+ALTER TABLE audit.deletions ADD COLUMN IF NOT EXISTS chain_sha256 VARCHAR;
+ALTER TABLE audit.violations ADD COLUMN IF NOT EXISTS record_key VARCHAR;
+ALTER TABLE audit.review_queue ADD COLUMN IF NOT EXISTS inbound_key VARCHAR;

@@ -1,0 +1,139 @@
+"""The audit chain: every edit, deletion or insertion of an audit row is detected; erasure is not."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+
+import duckdb
+import pytest
+from support import run_engine, run_erasure, run_retention
+from typer.testing import CliRunner
+
+from listwarden import access, audit, keys, report
+from listwarden.cli import app
+from listwarden.warehouse import open_warehouse
+
+
+@pytest.fixture(scope="module")
+def sealed(tmp_path_factory, demo_source, policy):
+    """A warehouse with a nightly's findings, a retention run and an erasure: every audit table used."""
+    root = tmp_path_factory.mktemp("chain")
+    warehouse, reports = root / "warehouse.duckdb", root / "reports"
+    run_engine(demo_source, warehouse, policy)
+    run_retention(warehouse, policy, reports)
+    run_erasure(warehouse, policy, reports, subject=access.subject_of(*number_with_a_finding(demo_source)))
+    with open_warehouse(warehouse) as connection:
+        for run_id in ("retention-run", "erasure-run"):
+            report.publish(connection, run_id, reports)
+    return warehouse
+
+
+def number_with_a_finding(demo_source) -> tuple[str, str]:
+    """The number and country of the demo contact planted with a no_consent message."""
+    def rows(table):
+        with open(demo_source / f"{table}.csv", encoding="utf-8") as handle:
+            return list(csv.DictReader(handle))
+    message_id = next(row["record_id"] for row in rows("planted_violations") if row["check"] == "no_consent")
+    contact_id = next(row["contact_id"] for row in rows("messages") if row["message_id"] == message_id)
+    contact = next(row for row in rows("contacts") if row["contact_id"] == contact_id)
+    return contact["phone"], contact["country"]
+
+
+@pytest.fixture
+def copy(sealed, tmp_path):
+    target = tmp_path / "warehouse.duckdb"
+    shutil.copy(sealed, target)
+    return target
+
+
+def verify(warehouse, head=None):
+    with open_warehouse(warehouse) as connection:
+        return audit.verify(connection, head, keys.secret(keys.SUBJECT))
+
+
+def tamper(warehouse, statement: str) -> None:
+    with open_warehouse(warehouse) as connection:
+        assert connection.execute(statement).fetchone()[0] == 1
+
+
+def test_the_trail_of_a_nightly_retention_and_erasure_verifies(sealed):
+    result = verify(sealed)
+    with open_warehouse(sealed) as connection:
+        tables = {table: connection.execute(f"SELECT count(*), count(seq) FROM audit.{table}").fetchone()
+                  for table in audit.AUDIT_TABLES}
+        redacted = connection.execute("SELECT count(*) FROM audit.violations WHERE record_id = '(erased)'").fetchone()[0]
+    assert result.verified, result.problem
+    assert all(rows == sealed_rows and rows > 0 for table, (rows, sealed_rows) in tables.items() if table != "review_queue")
+    assert result.head.seq == sum(rows for rows, _ in tables.values())
+    assert redacted > 0  # the erasure redacted findings, and the chain still holds
+
+
+@pytest.mark.parametrize("statement, problem", [
+    ("UPDATE audit.violations SET detail = 'nothing to see' WHERE seq = (SELECT min(seq) FROM audit.violations)",
+     "was edited: its content does not match its hash"),
+    ("UPDATE audit.gate_results SET success = NOT success WHERE seq = (SELECT max(seq) FROM audit.gate_results)",
+     "was edited: its content does not match its hash"),
+    ("UPDATE audit.violations SET record_id = 'someone-else' WHERE seq = (SELECT min(seq) FROM audit.violations)",
+     "does not match its keyed hash"),
+    ("DELETE FROM audit.steps WHERE seq = (SELECT min(seq) FROM audit.steps)", "is missing before"),
+    ("DELETE FROM audit.deletions WHERE seq = (SELECT min(seq) FROM audit.deletions)", "is missing before"),
+    ("INSERT INTO audit.runs BY NAME SELECT 'forged' AS run_id, 'nightly' AS flow", "outside the chain"),
+    ("INSERT INTO audit.violations BY NAME SELECT * REPLACE ('forged' AS run_id) FROM audit.violations "
+     "WHERE seq = (SELECT min(seq) FROM audit.violations)", "repeats a place in the chain"),
+])
+def test_editing_deleting_or_inserting_a_row_is_detected(copy, statement, problem):
+    assert verify(copy).verified
+    tamper(copy, statement)
+    result = verify(copy)
+    assert not result.verified and problem in result.problem
+
+
+def test_a_row_rewritten_with_a_fresh_hash_breaks_the_link_to_the_next(copy):
+    """An editor who knows the scheme and rehashes the row still cannot rewrite its chain link."""
+    with open_warehouse(copy) as connection:
+        connection.execute("UPDATE audit.steps SET step = 'forged' WHERE seq = (SELECT min(seq) FROM audit.steps)")
+        result = connection.execute("SELECT * FROM audit.steps WHERE step = 'forged'")
+        row = dict(zip([column[0] for column in result.description], result.fetchone()))
+        connection.execute("UPDATE audit.steps SET row_sha256 = $hash WHERE step = 'forged'",
+                           {"hash": audit._row_hash("steps", row)})
+    result = verify(copy)
+    assert not result.verified and f"row seq {row['seq']} does not follow from the row before it" in result.problem
+
+
+def test_deleting_the_last_row_is_detected_against_the_head_kept_outside(copy):
+    head = verify(copy).head
+    tamper(copy, f"DELETE FROM audit.deletions WHERE seq = {head.seq}")
+    assert verify(copy).verified  # the chain alone cannot tell: that is what the head file is for
+    result = verify(copy, head)
+    assert not result.verified and "rows were deleted at its end" in result.problem
+
+
+def test_the_export_verifies_without_the_key_and_catches_tampering(copy, tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "export"
+    exported = runner.invoke(app, ["audit", "export", "--out", str(out), "--warehouse", str(copy)])
+    assert exported.exit_code == 0, exported.output
+    checked = runner.invoke(app, ["audit", "verify", "--export", str(out), "--head", str(out / "chain_head.txt")])
+    assert checked.exit_code == 0 and "audit chain verified" in checked.stdout
+    edited = out / "metrics.parquet"
+    duckdb.execute(f"COPY (SELECT * REPLACE (value + 1 AS value) FROM '{edited}') TO '{tmp_path / 'edited.parquet'}'")
+    shutil.move(tmp_path / "edited.parquet", edited)
+    broken = runner.invoke(app, ["audit", "verify", "--export", str(out)])
+    assert broken.exit_code == 5 and "audit.metrics row seq" in broken.stderr
+
+
+def test_each_run_leaves_its_head_beside_its_report_and_the_warehouse_verifies_through_it(sealed, tmp_path):
+    reports = sealed.parent / "reports"
+    heads = sorted(reports.glob("*/chain_head.txt"))
+    assert {path.parent.name for path in heads} == {"retention-run", "erasure-run"}
+    with open_warehouse(sealed) as connection:
+        for path in heads:
+            assert audit.Head.parse(path.read_text()) == audit.head(connection, path.parent.name)
+    for path in heads:
+        result = CliRunner().invoke(app, ["audit", "verify", "--warehouse", str(sealed), "--head", str(path)])
+        assert result.exit_code == 0, result.output
+    forged = tmp_path / "forged_head.txt"
+    forged.write_text(f"5 {'0' * 64}\n")
+    refused = CliRunner().invoke(app, ["audit", "verify", "--warehouse", str(sealed), "--head", str(forged)])
+    assert refused.exit_code == 5 and "not the head given" in refused.stderr
