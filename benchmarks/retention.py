@@ -67,7 +67,7 @@ def main() -> None:
     arguments = parser.parse_args()
     scratch = scratch_directory("retention")
 
-    from listwarden import gates, phones, retention, runs, warehouse
+    from listwarden import audit, gates, phones, retention, runs, warehouse
     from listwarden.policy import load_policy
     from listwarden.warehouse import open_warehouse
 
@@ -85,6 +85,7 @@ def main() -> None:
             SELECT 'previous' AS run_id, 'frequency_cap' AS "check", 'medium' AS severity, 'messages' AS record_table,
                    message_id AS record_id, sha256(to_phone) AS subject, 'a finding' AS detail, 'policy' AS rule
             FROM staging.messages USING SAMPLE 3%""")
+        audit.seal(connection)  # the earlier run sealed its findings when it published them
         counts = {table: warehouse.count_rows(connection, *table.split(".")) for table in BUILD}
     size = path.stat().st_size / 2**20
     print(f"built the warehouse in {time.perf_counter() - started:.0f} s ({size:,.0f} MiB): {counts}", flush=True)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import heapq
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,26 +63,25 @@ def violations(connection: duckdb.DuckDBPyConnection, run_id: str | None = None)
 
 
 def seal(connection: duckdb.DuckDBPyConnection) -> Head:
-    """Chain every audit row not chained yet (in table order, then write order); return the head."""
+    """Chain every audit row not chained yet (in table order, then write order); return the head.
+
+    DuckDB hashes each row's content; Python adds the keyed ids and folds the chain.
+    """
     current = head(connection)
     subject_key = keys.secret(keys.SUBJECT)
     for table in AUDIT_TABLES:
+        raw = KEYED[table][0] if table in KEYED else "NULL"
         result = warehouse.execute(
-            connection, f"SELECT rowid AS _rowid, * EXCLUDE ({', '.join(CHAIN_COLUMNS)}) FROM audit.{table} "
+            connection, f"SELECT rowid, {_content_sha256(connection, table)}, {raw} FROM audit.{table} "
                         "WHERE seq IS NULL ORDER BY rowid", f"seal audit.{table}")
-        names = [column[0] for column in result.description]
         sealed: dict[str, list] = {"rid": [], "seq": [], "row_sha256": [], "chain_sha256": [], "key": []}
         while batch := result.fetchmany(BATCH):
-            for values in batch:
-                row = dict(zip(names, values))
-                if table in KEYED:
-                    raw, key_column = KEYED[table]
-                    row[key_column] = _keyed(row[raw], subject_key)
-                    sealed["key"].append(row[key_column])
-                row_sha256 = _row_hash(table, row)
+            for rowid, content_sha256, raw_id in batch:
+                key = _keyed(raw_id, subject_key) if table in KEYED else None
+                row_sha256 = _row_hash(table, content_sha256, key)
                 current = Head(current.seq + 1, _link(current.sha256, row_sha256))
-                for name, value in (("rid", row["_rowid"]), ("seq", current.seq), ("row_sha256", row_sha256),
-                                    ("chain_sha256", current.sha256)):
+                for name, value in (("rid", rowid), ("seq", current.seq), ("row_sha256", row_sha256),
+                                    ("chain_sha256", current.sha256), ("key", key)):
                     sealed[name].append(value)
         if sealed["rid"]:
             _write_seals(connection, table, sealed)
@@ -153,7 +151,9 @@ def _sealed_rows(connection: duckdb.DuckDBPyConnection, table: str) -> Iterator[
     cursor.execute("SET TimeZone = 'UTC'")  # timestamps are hashed as text
     if warehouse.relation_kind(connection, "audit", table) is not None:  # a warehouse, not an export
         cursor.execute(f"USE {warehouse.CATALOG}")
-    result = cursor.execute(f"SELECT * FROM audit.{table} ORDER BY seq NULLS FIRST")
+    raw, key = KEYED.get(table, ("NULL", "NULL"))
+    result = cursor.execute(f"SELECT seq, row_sha256, chain_sha256, {_content_sha256(cursor, table)} AS content_sha256, "
+                            f"{raw} AS raw_id, {key} AS keyed_id FROM audit.{table} ORDER BY seq NULLS FIRST")
     names = [column[0] for column in result.description]
     while batch := result.fetchmany(BATCH):
         for values in batch:
@@ -169,24 +169,30 @@ def _problem(previous: Head, seq: int, table: str, row: dict, subject_key: str |
         return f"{where} repeats a place in the chain (inserted)"
     if seq > previous.seq + 1:
         return f"row seq {previous.seq + 1} is missing before {where} (deleted)"
-    if _row_hash(table, row) != row["row_sha256"]:
+    if _row_hash(table, row["content_sha256"], row["keyed_id"]) != row["row_sha256"]:
         return f"{where} was edited: its content does not match its hash"
     if _link(previous.sha256, row["row_sha256"]) != row["chain_sha256"]:
         return f"{where} does not follow from the row before it: the chain was rewritten"
-    if subject_key and table in KEYED:
-        raw, key_column = KEYED[table]
-        if row[raw] != REDACTED and _keyed(row[raw], subject_key) != row[key_column]:
-            return f"{where} was edited: its {raw} does not match its keyed hash"
+    if subject_key and table in KEYED and row["raw_id"] != REDACTED and _keyed(row["raw_id"], subject_key) != row["keyed_id"]:
+        return f"{where} was edited: its {KEYED[table][0]} does not match its keyed hash"
     return None
 
 
-def _row_hash(table: str, row: dict) -> str:
-    """sha256 of the row's canonical content: its columns but the chain's, and the keyed hash in
-    place of an id an erasure may redact."""
-    skipped = {"_rowid", *CHAIN_COLUMNS, *([KEYED[table][0]] if table in KEYED else [])}
-    content = {name: value for name, value in row.items() if name not in skipped}
-    canonical = json.dumps([table, content], sort_keys=True, default=str, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+def _content_sha256(connection: duckdb.DuckDBPyConnection, table: str) -> str:
+    """SQL for the sha256 of a row's content: its columns but the chain's and the (id, keyed id)
+    pair, in name order, each as text, as one JSON object (the same in the warehouse and in a
+    Parquet export)."""
+    described = connection.execute(f"SELECT * FROM audit.{table} LIMIT 0").description
+    skipped = {*CHAIN_COLUMNS, *KEYED.get(table, ())}
+    columns = sorted(column[0] for column in described if column[0] not in skipped)
+    fields = ", ".join(f"'{column}': CAST(\"{column}\" AS VARCHAR)" for column in columns)
+    return f"sha256(to_json({{{fields}}}))"
+
+
+def _row_hash(table: str, content_sha256: str, keyed_id: str | None) -> str:
+    """A row's hash: its table, its content's hash and the keyed hash in place of an id an
+    erasure may redact."""
+    return hashlib.sha256(f"{table}:{content_sha256}:{keyed_id or ''}".encode()).hexdigest()
 
 
 def _link(previous_sha256: str, row_sha256: str) -> str:
@@ -198,10 +204,10 @@ def _keyed(value: str | None, subject_key: str) -> str | None:
 
 
 def _write_seals(connection: duckdb.DuckDBPyConnection, table: str, sealed: dict[str, list]) -> None:
-    key_column = KEYED[table][1] if table in KEYED else None
-    columns = {name: values for name, values in sealed.items() if name != "key" or key_column}
-    connection.register("sealed", pa.table(columns))
-    assignments = ", ".join([f"{name} = s.{name}" for name in CHAIN_COLUMNS] + ([f"{key_column} = s.key"] if key_column else []))
-    warehouse.execute(connection, f"UPDATE audit.{table} AS a SET {assignments} FROM sealed AS s WHERE a.rowid = s.rid",
-                      f"seal audit.{table}")
+    assignments = [f"{name} = s.{name}" for name in CHAIN_COLUMNS]
+    if table in KEYED:
+        assignments.append(f"{KEYED[table][1]} = s.key")
+    connection.register("sealed", pa.table({**sealed, "key": pa.array(sealed["key"], pa.string())}))
+    warehouse.execute(connection, f"UPDATE audit.{table} AS a SET {', '.join(assignments)} FROM sealed AS s "
+                                  "WHERE a.rowid = s.rid", f"seal audit.{table}")
     connection.unregister("sealed")
