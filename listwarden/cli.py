@@ -132,6 +132,24 @@ def run_report(
     _run(lambda: report(str(warehouse), str(reports), run_id))
 
 
+@app.command("report")
+def report_command(
+    run_id: str = typer.Option(None, "--run", help="Run to report on (default: the latest)."),
+    warehouse: Path = Warehouse,
+    reports: Path = Reports,
+) -> None:
+    """Rebuild a run's report from the audit tables alone (the same bytes as at run time)."""
+    from listwarden import report, runs
+    from listwarden.warehouse import WarehouseError, open_warehouse
+
+    with _errors_as_exit_codes(), open_warehouse(warehouse) as connection:
+        run_id = run_id or runs.latest_run_id(connection)
+        if run_id is None:
+            raise WarehouseError("no published run in this warehouse yet")
+        path, _ = report.publish(connection, run_id, reports)
+    typer.echo(f"report: {path}")
+
+
 @app.command()
 def violations(
     warehouse: Path = Warehouse,

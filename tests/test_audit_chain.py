@@ -137,3 +137,16 @@ def test_each_run_leaves_its_head_beside_its_report_and_the_warehouse_verifies_t
     forged.write_text(f"5 {'0' * 64}\n")
     refused = CliRunner().invoke(app, ["audit", "verify", "--warehouse", str(sealed), "--head", str(forged)])
     assert refused.exit_code == 5 and "not the head given" in refused.stderr
+
+
+def test_a_report_rebuilt_later_is_byte_for_byte_the_one_written_at_run_time(tmp_path, demo_source, policy):
+    warehouse, reports = tmp_path / "warehouse.duckdb", tmp_path / "reports"
+    run_engine(demo_source, warehouse, policy, run_id="first")
+    with open_warehouse(warehouse) as connection:
+        path, _ = report.publish(connection, "first", reports)
+    written = {name: (path.parent / name).read_bytes() for name in ("index.html", "chain_head.txt")}
+    run_engine(demo_source, warehouse, policy, run_id="second")  # the trail has moved on
+    shutil.rmtree(reports)
+    rebuilt = CliRunner().invoke(app, ["report", "--run", "first", "--warehouse", str(warehouse), "--reports", str(reports)])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert {name: (reports / "first" / name).read_bytes() for name in written} == written
