@@ -19,6 +19,9 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from listwarden import audit, gates, warehouse
 from listwarden.checks import CHECKS, Check
 
+PRINCIPLES = ("consent", "purpose limitation", "opt-outs", "timing", "content", "accuracy", "minimisation",
+              "retention", "security")
+SERIOUS = ("critical", "high")
 AUDIT_TABLES = ("runs", "steps", "gate_results", "violations", "accuracy", "review_queue", "metrics", "deletions")
 CERTIFICATE = "deletion-certificate.json"
 REVIEW_SHOWN = 50
@@ -60,6 +63,33 @@ class ReportData:
     @property
     def failed_gates(self) -> list[dict]:
         return [gate for gate in self.gates if not gate["success"]]
+
+    @property
+    def verdicts(self) -> list[dict]:
+        """Per principle: met, met with findings (medium or low only), not met (critical or high),
+        or not checked (the run did not pass through the gates of its checks' step)."""
+        gated_steps = {gate["gate"].split(".")[0] for gate in self.gates}
+        verdicts = []
+        for principle in PRINCIPLES[:-1]:
+            rows = [row for row in self.checks if row.check.principle == principle]
+            checked = [row for row in rows if row.check.implemented and row.check.step in gated_steps]
+            serious = sum(row.findings for row in checked if row.check.severity in SERIOUS)
+            minor = sum(row.findings for row in checked if row.check.severity not in SERIOUS)
+            verdict = ("not checked" if not checked else "not met" if serious
+                       else "met with findings" if minor else "met")
+            verdicts.append({"principle": principle, "verdict": verdict, "serious": serious, "minor": minor,
+                             "checks": [row.check.name for row in rows]})
+        verdicts.append(self._security())
+        return verdicts
+
+    def _security(self) -> dict:
+        """Encrypted storage and keyed hashes are how listwarden works; what a run can fail is a
+        critical gate (its data did not fit) or a deletion that was not verified."""
+        failed = [gate for gate in self.failed_gates if gate["severity"] == "critical"]
+        unverified = [row for row in self.deletions if row["phase"] == "verify" and row["action"] != "verified"]
+        return {"principle": "security", "verdict": "not met" if failed or unverified else "met",
+                "serious": len(failed) + len(unverified), "minor": 0,
+                "checks": ["critical gates passed", "deletions verified", "no number in this report (report.output)"]}
 
 
 def select_run(connection: duckdb.DuckDBPyConnection, run_id: str) -> None:
@@ -174,6 +204,10 @@ def markdown_summary(data: ReportData, report_path: Path) -> str:
         f"(warnings included). Report: `{report_path}`",
         "",
         *_accuracy_lines(data.accuracy),
+        "| principle | verdict |",
+        "|---|---|",
+        *(f"| {verdict['principle']} | {verdict['verdict']} |" for verdict in data.verdicts),
+        "",
         *_deletion_lines(data.deletions),
         f"Audit chain head after this run: `{data.chain_head.text().strip()}` "
         f"(`listwarden audit verify --head {report_path.with_name(audit.HEAD_FILE)}`).",

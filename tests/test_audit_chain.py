@@ -150,3 +150,17 @@ def test_a_report_rebuilt_later_is_byte_for_byte_the_one_written_at_run_time(tmp
     rebuilt = CliRunner().invoke(app, ["report", "--run", "first", "--warehouse", str(warehouse), "--reports", str(reports)])
     assert rebuilt.exit_code == 0, rebuilt.output
     assert {name: (reports / "first" / name).read_bytes() for name in written} == written
+
+
+def test_the_report_gives_a_verdict_per_principle(tmp_path, demo_source, policy):
+    warehouse = tmp_path / "warehouse.duckdb"
+    run_engine(demo_source, warehouse, policy, with_gates=True)
+    with open_warehouse(warehouse) as connection:
+        path, data = report.publish(connection, "test-run", tmp_path / "reports")
+    verdicts = {verdict["principle"]: verdict["verdict"] for verdict in data.verdicts}
+    assert list(verdicts) == list(report.PRINCIPLES)
+    assert verdicts["consent"] == "not met"  # the demo plants no_consent (critical)
+    assert verdicts["minimisation"] == "met with findings"  # undeclared_field is medium
+    assert verdicts["retention"] == "not checked"  # this run did not pass the retention gates
+    assert verdicts["security"] == "met"
+    assert 'id="verdicts"' in path.read_text(encoding="utf-8")
