@@ -179,14 +179,14 @@ def _problem(previous: Head, seq: int, table: str, row: dict, subject_key: str |
 
 
 def _content_sha256(connection: duckdb.DuckDBPyConnection, table: str) -> str:
-    """SQL for the sha256 of a row's content: its columns but the chain's and the (id, keyed id)
-    pair, in name order, each as text, as one JSON object (the same in the warehouse and in a
-    Parquet export)."""
+    """SQL for the sha256 of a row's content: its non-null columns but the chain's and the (id,
+    keyed id) pair, in name order, each as text, as one JSON object. The same in the warehouse and
+    in a Parquet export; a column added later (null in older rows) leaves older hashes unchanged."""
     described = connection.execute(f"SELECT * FROM audit.{table} LIMIT 0").description
     skipped = {*CHAIN_COLUMNS, *KEYED.get(table, ())}
     columns = sorted(column[0] for column in described if column[0] not in skipped)
-    fields = ", ".join(f"'{column}': CAST(\"{column}\" AS VARCHAR)" for column in columns)
-    return f"sha256(to_json({{{fields}}}))"
+    entries = ", ".join(f"{{'k': '{column}', 'v': CAST(\"{column}\" AS VARCHAR)}}" for column in columns)
+    return f"sha256(to_json(map_from_entries(list_filter([{entries}], entry -> entry.v IS NOT NULL))))"
 
 
 def _row_hash(table: str, content_sha256: str, keyed_id: str | None) -> str:

@@ -164,3 +164,9 @@ def test_the_report_gives_a_verdict_per_principle(tmp_path, demo_source, policy)
     assert verdicts["retention"] == "not checked"  # this run did not pass the retention gates
     assert verdicts["security"] == "met"
     assert 'id="verdicts"' in path.read_text(encoding="utf-8")
+
+
+def test_a_column_added_to_an_audit_table_later_keeps_the_chain(copy):
+    with open_warehouse(copy) as connection:
+        connection.execute("ALTER TABLE audit.steps ADD COLUMN reviewer VARCHAR")
+    assert verify(copy).verified
