@@ -132,6 +132,24 @@ def run_report(
     _run(lambda: report(str(warehouse), str(reports), run_id))
 
 
+@app.command()
+def ropa(
+    policy: Path = Policy,
+    out: Path = typer.Option(None, "--out", help="Markdown file to write (default: standard output)."),
+) -> None:
+    """The GDPR Article 30 record of processing, made from the policy file."""
+    from listwarden import ropa as engine
+    from listwarden.policy import load_policy
+
+    with _errors_as_exit_codes():
+        text = engine.markdown(load_policy(policy))
+    if out:
+        out.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {out}")
+    else:
+        sys.stdout.write(text)
+
+
 @app.command("report")
 def report_command(
     run_id: str = typer.Option(None, "--run", help="Run to report on (default: the latest)."),

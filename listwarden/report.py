@@ -16,8 +16,9 @@ from pathlib import Path
 import duckdb
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from listwarden import audit, gates, warehouse
+from listwarden import audit, gates, ropa, warehouse
 from listwarden.checks import CHECKS, Check
+from listwarden.policy import Policy
 
 PRINCIPLES = ("consent", "purpose limitation", "opt-outs", "timing", "content", "accuracy", "minimisation",
               "retention", "security")
@@ -55,6 +56,7 @@ class ReportData:
     deletions: list[dict]  # audit.deletions rows of the run, phase by phase
     certificate: dict | None  # an erasure run's deletion certificate
     chain_head: audit.Head  # the audit chain's head as the run left it
+    ropa: dict | None  # the record of processing under the run's policy (None: not recorded)
 
     @property
     def total_findings(self) -> int:
@@ -130,6 +132,7 @@ def collect(connection: duckdb.DuckDBPyConnection) -> ReportData:
         deletions=deletions,
         certificate=_certificate(connection, run, deletions),
         chain_head=audit.head(connection, run["run_id"]),
+        ropa=ropa.record(Policy.model_validate_json(run["policy"])) if run["policy"] else None,
     )
 
 

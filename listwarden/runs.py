@@ -75,6 +75,7 @@ def begin(
         flow=flow,
         parameters=json.dumps(parameters, sort_keys=True, default=str),
         policy_sha256=policy_hash(policy_path),
+        policy=policy.model_dump_json(),
         code_version=code_version(),
         versions=json.dumps({name: metadata.version(name) for name in RECORDED_LIBRARIES}, sort_keys=True),
     )

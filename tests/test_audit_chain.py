@@ -170,3 +170,17 @@ def test_a_column_added_to_an_audit_table_later_keeps_the_chain(copy):
     with open_warehouse(copy) as connection:
         connection.execute("ALTER TABLE audit.steps ADD COLUMN reviewer VARCHAR")
     assert verify(copy).verified
+
+
+def test_the_record_of_processing_comes_from_the_policy_in_markdown_and_in_the_report(tmp_path, demo_source, policy):
+    text = CliRunner().invoke(app, ["ropa"]).stdout
+    for purpose in policy.purposes:
+        assert f"`{purpose.name}`" in text
+    assert "90 days after creation" in text and "5 years after the contact's deletion" in text
+    warehouse = tmp_path / "warehouse.duckdb"
+    run_engine(demo_source, warehouse, policy)
+    with open_warehouse(warehouse) as connection:
+        path, data = report.publish(connection, "test-run", tmp_path / "reports")
+    html = path.read_text(encoding="utf-8")
+    assert 'id="ropa"' in html and "marketing.newsletter" in html[html.index('id="ropa"'):]
+    assert data.ropa["retention"][0].startswith("contacts that never opted in: 90 days")

@@ -1,2 +1,2 @@
-SELECT run_id, flow, started_at, finished_at, status, parameters, inputs, policy_sha256, code_version, versions
+SELECT run_id, flow, started_at, finished_at, status, parameters, inputs, policy_sha256, code_version, versions, policy
 FROM work.report_runs

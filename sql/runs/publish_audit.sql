@@ -10,7 +10,7 @@ SELECT
         ), []))
         FROM work.inputs
     ) AS inputs,
-    policy_sha256, code_version, versions
+    policy_sha256, code_version, versions, policy
 FROM work.run;
 
 INSERT INTO audit.steps BY NAME

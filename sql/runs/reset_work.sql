@@ -3,7 +3,7 @@ DROP SCHEMA IF EXISTS work CASCADE;
 CREATE SCHEMA work;
 CREATE TABLE work.run (
     run_id VARCHAR, flow VARCHAR, started_at TIMESTAMPTZ, parameters JSON,
-    policy_sha256 VARCHAR, code_version VARCHAR, versions JSON
+    policy_sha256 VARCHAR, code_version VARCHAR, versions JSON, policy JSON
 );
 CREATE TABLE work.policy_purposes (name VARCHAR, consent_required BOOLEAN);
 -- The allowed local sending window: region NULL is the default, other rows are country overrides.

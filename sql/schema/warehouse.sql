@@ -105,6 +105,9 @@ CREATE TABLE IF NOT EXISTS audit.runs (
     versions JSON
 );
 
+-- The policy a run applied, as its settings (the report's record of processing is made from it).
+ALTER TABLE audit.runs ADD COLUMN IF NOT EXISTS policy JSON;
+
 CREATE TABLE IF NOT EXISTS audit.steps (
     run_id VARCHAR,
     step VARCHAR,
