@@ -57,6 +57,7 @@ class ReportData:
     certificate: dict | None  # an erasure run's deletion certificate
     chain_head: audit.Head  # the audit chain's head as the run left it
     ropa: dict | None  # the record of processing under the run's policy (None: not recorded)
+    trends: list[dict]  # line charts over the last 30 runs up to this one
 
     @property
     def total_findings(self) -> int:
@@ -133,6 +134,7 @@ def collect(connection: duckdb.DuckDBPyConnection) -> ReportData:
         certificate=_certificate(connection, run, deletions),
         chain_head=audit.head(connection, run["run_id"]),
         ropa=ropa.record(Policy.model_validate_json(run["policy"])) if run["policy"] else None,
+        trends=_trends(_records(connection, "report/trends", run_id=run["run_id"])),
     )
 
 
@@ -277,6 +279,35 @@ def _records(connection: duckdb.DuckDBPyConnection, name: str, **parameters: obj
     result = warehouse.run(connection, name, **parameters)
     columns = [column[0] for column in result.description]
     return [dict(zip(columns, row)) for row in result.fetchall()]
+
+
+TRENDS = (  # (series, title, how a value is shown)
+    ("findings", "Findings per run", "{:,.0f}"),
+    ("serious", "Critical and high findings per run", "{:,.0f}"),
+    ("contacts", "Contacts on the list", "{:,.0f}"),
+    ("valid_share", "Valid share of numbers", "{:.1%}"),
+    ("opt_outs", "Opt-outs received per run", "{:,.0f}"),
+)
+
+
+def _trends(runs: list[dict]) -> list[dict]:
+    """Geometry of small inline SVG line charts, one per series (runs without a value are skipped)."""
+    width, height, pad = 320, 90, 6
+    charts = []
+    for series, title, shown in TRENDS:
+        points = [(index, run[series]) for index, run in enumerate(runs) if run[series] is not None]
+        if not points:
+            continue
+        low, high = min(v for _, v in points), max(v for _, v in points)
+        span, steps = (high - low) or 1, max(len(runs) - 1, 1)
+        xy = [(pad + (width - 2 * pad) * i / steps, pad + (height - 2 * pad) * (1 - (v - low) / span)) for i, v in points]
+        charts.append({
+            "series": series, "title": title, "width": width, "height": height, "runs": len(runs),
+            "points": " ".join(f"{x:.1f},{y:.1f}" for x, y in xy), "last": xy[-1],
+            "latest": shown.format(points[-1][1]), "low": shown.format(low), "high": shown.format(high),
+            "first_day": runs[0]["finished_at"].strftime("%Y-%m-%d"), "last_day": runs[-1]["finished_at"].strftime("%Y-%m-%d"),
+        })
+    return charts
 
 
 def _bar_chart(rows: list[CheckRow]) -> dict:

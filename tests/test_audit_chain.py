@@ -184,3 +184,15 @@ def test_the_record_of_processing_comes_from_the_policy_in_markdown_and_in_the_r
     html = path.read_text(encoding="utf-8")
     assert 'id="ropa"' in html and "marketing.newsletter" in html[html.index('id="ropa"'):]
     assert data.ropa["retention"][0].startswith("contacts that never opted in: 90 days")
+
+
+def test_trends_cover_the_runs_up_to_the_reported_one(tmp_path, demo_source, policy):
+    warehouse = tmp_path / "warehouse.duckdb"
+    for run_id in ("one", "two", "three"):
+        run_engine(demo_source, warehouse, policy, run_id=run_id)
+    with open_warehouse(warehouse) as connection:
+        _, second = report.publish(connection, "two", tmp_path / "reports")
+        _, third = report.publish(connection, "three", tmp_path / "reports")
+    assert {chart["series"] for chart in third.trends} == {"findings", "serious", "contacts", "valid_share", "opt_outs"}
+    assert {chart["runs"] for chart in second.trends} == {2} and {chart["runs"] for chart in third.trends} == {3}
+    assert len(next(c for c in third.trends if c["series"] == "findings")["points"].split()) == 3
