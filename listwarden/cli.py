@@ -150,21 +150,31 @@ def ropa(
         sys.stdout.write(text)
 
 
+class ReportFormat(str, Enum):
+    html = "html"
+    pdf = "pdf"
+
+
 @app.command("report")
 def report_command(
     run_id: str = typer.Option(None, "--run", help="Run to report on (default: the latest)."),
     warehouse: Path = Warehouse,
     reports: Path = Reports,
+    output_format: ReportFormat = typer.Option(ReportFormat.html, "--format",
+                                               help="html, or pdf too (printed by headless Chromium)."),
 ) -> None:
     """Rebuild a run's report from the audit tables alone (the same bytes as at run time)."""
     from listwarden import report, runs
     from listwarden.warehouse import WarehouseError, open_warehouse
 
-    with _errors_as_exit_codes(), open_warehouse(warehouse) as connection:
-        run_id = run_id or runs.latest_run_id(connection)
-        if run_id is None:
-            raise WarehouseError("no published run in this warehouse yet")
-        path, _ = report.publish(connection, run_id, reports)
+    with _errors_as_exit_codes():
+        with open_warehouse(warehouse) as connection:
+            run_id = run_id or runs.latest_run_id(connection)
+            if run_id is None:
+                raise WarehouseError("no published run in this warehouse yet")
+            path, _ = report.publish(connection, run_id, reports)
+        if output_format is ReportFormat.pdf:
+            path = report.print_pdf(path)
     typer.echo(f"report: {path}")
 
 
@@ -348,12 +358,13 @@ def _errors_as_exit_codes() -> Iterator[None]:
     from listwarden.gates import GateFailed
     from listwarden.ingest import SourceError
     from listwarden.policy import PolicyError
+    from listwarden.report import ReportError
     from listwarden.retention import DeletionRefused
     from listwarden.warehouse import WarehouseError
 
     try:
         yield
-    except (SourceError, PolicyError, ExportError) as error:
+    except (SourceError, PolicyError, ExportError, ReportError) as error:
         _fail(2, f"rejected: {error}")
     except GateFailed as error:
         _fail(3, f"stopped: {error}")

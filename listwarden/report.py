@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -261,6 +262,23 @@ def publish(connection: duckdb.DuckDBPyConnection, run_id: str, reports_dir: Pat
     if data.certificate:
         pages[CERTIFICATE] = json.dumps(data.certificate, indent=2) + "\n"
     return _write_atomically(Path(reports_dir), run_id, pages), data
+
+
+class ReportError(ValueError):
+    """The report cannot be made as asked; the message says why."""
+
+
+def print_pdf(html_path: Path) -> Path:
+    """Print the report page to PDF beside it with headless Chromium (no maintained pure-Python
+    library renders this HTML and SVG as faithfully)."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        raise ReportError("--format pdf needs Chromium (Debian: apt-get install chromium)")
+    pdf = html_path.with_suffix(".pdf")
+    subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                    f"--print-to-pdf={pdf}", html_path.resolve().as_uri()],
+                   capture_output=True, timeout=120, check=True)
+    return pdf
 
 
 def _write_atomically(reports_dir: Path, run_id: str, pages: dict[str, str]) -> Path:

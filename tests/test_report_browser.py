@@ -36,3 +36,18 @@ def test_the_rendered_report_shows_the_verdicts_and_the_charts(tmp_path, demo_so
     assert series == ["findings", "serious", "contacts", "valid_share", "opt_outs"]
     assert all(len(points.split()) == 2 for points in re.findall(r'<polyline points="([^"]+)"', trends))
     assert '<svg role="img" aria-label="Findings per check"' in rendered
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (Debian: apt-get install chromium)")
+def test_the_report_prints_to_pdf(tmp_path, demo_source, policy):
+    from typer.testing import CliRunner
+
+    from listwarden.cli import app
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    run_engine(demo_source, warehouse, policy, run_id="printed")
+    result = CliRunner().invoke(app, ["report", "--run", "printed", "--format", "pdf", "--warehouse", str(warehouse),
+                                      "--reports", str(tmp_path / "reports")])
+    assert result.exit_code == 0, result.output
+    pdf = tmp_path / "reports" / "printed" / "index.pdf"
+    assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 10_000
