@@ -16,6 +16,7 @@ import enum
 import itertools
 import json
 import os
+import re
 import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,6 +31,7 @@ EXPECTATIONS_DIR = Path(__file__).resolve().parent.parent / "expectations"
 SAMPLE_ROWS = 20
 ROW_NUMBER = "_row"
 NOT_CHECKED = "not checked"
+_GX_RANDOM_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 
 
 @dataclass(frozen=True)
@@ -248,3 +250,43 @@ def _gate_connection(connection: duckdb.DuckDBPyConnection):
     cursor.execute(f"USE {warehouse.CATALOG}")
     cursor.execute("SET TimeZone = 'UTC'")
     return ConnectionWrapper(cursor)
+
+
+def data_docs(gate: str, outcomes: list[dict]) -> str:
+    """The Great Expectations Data Docs page of a gate's recorded outcomes (counts and row
+    numbers, never values), rendered from the audit trail so that a rebuilt report is the same.
+
+    GX stamps its pages with the render time and random element ids; both are made stable here.
+    """
+    from great_expectations.core import ExpectationSuiteValidationResult, ExpectationValidationResult
+    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
+    from great_expectations.render.renderer import ValidationResultsPageRenderer
+    from great_expectations.render.view import DefaultJinjaPageView
+
+    suite = {(e["meta"]["table"], e["type"], e["description"]): e for e in load_suite(gate)["expectations"]}
+    results = []
+    for outcome in outcomes:
+        described = outcome["description"].removesuffix(" (the expectation could not be evaluated)")
+        document = suite.get((outcome["table_name"], outcome["expectation"], described), {})
+        config = ExpectationConfiguration(
+            type=outcome["expectation"], kwargs=document.get("kwargs", {}),
+            meta={"table": outcome["table_name"], "severity": outcome["severity"]}, description=outcome["description"],
+        )
+        count = outcome["unexpected_count"]
+        # GX's page lays columns out from this expectation's observed list: give it the expected one.
+        observed = config.kwargs.get("column_list", []) if outcome["expectation"] == "expect_table_columns_to_match_ordered_list" else count
+        results.append(ExpectationValidationResult(
+            success=outcome["success"], expectation_config=config,
+            result={"observed_value": observed, "unexpected_count": count, "unexpected_index_list": outcome["sample_rows"]},
+        ))
+    passed = sum(result.success for result in results)
+    validation = ExpectationSuiteValidationResult(
+        success=passed == len(results), results=results, suite_name=gate, meta={},
+        statistics={"evaluated_expectations": len(results), "successful_expectations": passed,
+                    "unsuccessful_expectations": len(results) - passed,
+                    "success_percent": 100.0 * passed / len(results) if results else None},
+    )
+    html = DefaultJinjaPageView().render(ValidationResultsPageRenderer().render(validation))
+    html = re.sub(r"(logo-long\.png)\?d=[0-9T.Z]+", r"\1", html)
+    ids = {}
+    return _GX_RANDOM_ID.sub(lambda match: ids.setdefault(match.group(0), f"block-{len(ids) + 1}"), html)

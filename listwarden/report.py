@@ -259,6 +259,8 @@ def publish(connection: duckdb.DuckDBPyConnection, run_id: str, reports_dir: Pat
     warehouse.run(connection, "report/store_page", name="index.html", html=html)
     gates.check(connection, "report.output", record=False)
     pages = {"index.html": html, audit.HEAD_FILE: data.chain_head.text()}
+    for gate in dict.fromkeys(outcome["gate"] for outcome in data.gates):
+        pages[f"gates/{gate}.html"] = gates.data_docs(gate, [o for o in data.gates if o["gate"] == gate])
     if data.certificate:
         pages[CERTIFICATE] = json.dumps(data.certificate, indent=2) + "\n"
     return _write_atomically(Path(reports_dir), run_id, pages), data
@@ -285,6 +287,7 @@ def _write_atomically(reports_dir: Path, run_id: str, pages: dict[str, str]) -> 
     reports_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{run_id}.", dir=reports_dir))
     for name, html in pages.items():
+        (staging / name).parent.mkdir(exist_ok=True)
         (staging / name).write_text(html, encoding="utf-8")
     target = reports_dir / run_id
     if target.exists():

@@ -141,10 +141,11 @@ def test_each_run_leaves_its_head_beside_its_report_and_the_warehouse_verifies_t
 
 def test_a_report_rebuilt_later_is_byte_for_byte_the_one_written_at_run_time(tmp_path, demo_source, policy):
     warehouse, reports = tmp_path / "warehouse.duckdb", tmp_path / "reports"
-    run_engine(demo_source, warehouse, policy, run_id="first")
+    run_engine(demo_source, warehouse, policy, run_id="first", with_gates=True)
     with open_warehouse(warehouse) as connection:
         path, _ = report.publish(connection, "first", reports)
-    written = {name: (path.parent / name).read_bytes() for name in ("index.html", "chain_head.txt")}
+    written = {str(page.relative_to(path.parent)): page.read_bytes() for page in path.parent.rglob("*") if page.is_file()}
+    assert {"index.html", "chain_head.txt", "gates/ingest.input.html"} <= set(written)
     run_engine(demo_source, warehouse, policy, run_id="second")  # the trail has moved on
     shutil.rmtree(reports)
     rebuilt = CliRunner().invoke(app, ["report", "--run", "first", "--warehouse", str(warehouse), "--reports", str(reports)])
@@ -196,3 +197,18 @@ def test_trends_cover_the_runs_up_to_the_reported_one(tmp_path, demo_source, pol
     assert {chart["series"] for chart in third.trends} == {"findings", "serious", "contacts", "valid_share", "opt_outs"}
     assert {chart["runs"] for chart in second.trends} == {2} and {chart["runs"] for chart in third.trends} == {3}
     assert len(next(c for c in third.trends if c["series"] == "findings")["points"].split()) == 3
+
+
+def test_each_gate_links_to_its_data_docs_page(tmp_path, demo_source, policy):
+    from listwarden import gates
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    run_engine(demo_source, warehouse, policy, with_gates=True)
+    with open_warehouse(warehouse) as connection:
+        path, data = report.publish(connection, "test-run", tmp_path / "reports")
+    assert 'href="gates/compliance.output.html"' in path.read_text(encoding="utf-8")
+    page = (path.parent / "gates" / "compliance.output.html").read_text(encoding="utf-8")
+    assert "Data documentation compiled by Great Expectations" in page and "compliance.output" in page
+    failed = dict(next(o for o in data.gates if o["gate"] == "ingest.input"), success=False, unexpected_count=7)
+    failing = gates.data_docs("ingest.input", [failed])
+    assert "Failed" in failing and ">7<" in failing.replace(" ", "")
