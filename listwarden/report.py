@@ -59,6 +59,7 @@ class ReportData:
     chain_head: audit.Head  # the audit chain's head as the run left it
     ropa: dict | None  # the record of processing under the run's policy (None: not recorded)
     trends: list[dict]  # line charts over the last 30 runs up to this one
+    check_trends: dict[str, dict]  # check -> a sparkline of its findings over the same runs
 
     @property
     def total_findings(self) -> int:
@@ -121,6 +122,7 @@ def collect(connection: duckdb.DuckDBPyConnection) -> ReportData:
         samples.setdefault(sample["check"], []).append(sample)
     steps = _records(connection, "report/steps")
     deletions = _records(connection, "report/deletions")
+    trend_runs = _records(connection, "report/trends", run_id=run["run_id"])
     for step in steps:
         step["detail"] = json.loads(step["detail"]) if step["detail"] else {}
     return ReportData(
@@ -135,7 +137,9 @@ def collect(connection: duckdb.DuckDBPyConnection) -> ReportData:
         certificate=_certificate(connection, run, deletions),
         chain_head=audit.head(connection, run["run_id"]),
         ropa=ropa.record(Policy.model_validate_json(run["policy"])) if run["policy"] else None,
-        trends=_trends(_records(connection, "report/trends", run_id=run["run_id"])),
+        trends=_trends(trend_runs),
+        check_trends=_check_trends(trend_runs, warehouse.run(connection, "report/trends_per_check",
+                                                             run_id=run["run_id"]).fetchall()),
     )
 
 
@@ -329,6 +333,20 @@ def _trends(runs: list[dict]) -> list[dict]:
             "first_day": runs[0]["finished_at"].strftime("%Y-%m-%d"), "last_day": runs[-1]["finished_at"].strftime("%Y-%m-%d"),
         })
     return charts
+
+
+def _check_trends(runs: list[dict], counts: list[tuple[str, str, int]]) -> dict[str, dict]:
+    """A sparkline per check: its findings in each of the runs of the trends (0 when none)."""
+    width, height, steps = 120, 18, max(len(runs) - 1, 1)
+    found = {(run_id, check): findings for run_id, check, findings in counts}
+    sparklines = {}
+    for check in CHECKS:
+        values = [found.get((run["run_id"], check.name), 0) for run in runs]
+        high = max(values, default=0) or 1
+        points = " ".join(f"{1 + (width - 2) * i / steps:.1f},{1 + (height - 2) * (1 - v / high):.1f}"
+                          for i, v in enumerate(values))
+        sparklines[check.name] = {"points": points, "width": width, "height": height, "high": max(values, default=0)}
+    return sparklines
 
 
 def _bar_chart(rows: list[CheckRow]) -> dict:

@@ -9,6 +9,7 @@ import pytest
 from support import implemented_checks, write_table
 from typer.testing import CliRunner
 
+from listwarden import audit
 from listwarden.checks import CHECKS
 from listwarden.cli import app
 from listwarden.gates import GateFailed
@@ -54,6 +55,9 @@ def test_nightly_deletes_what_is_due_and_proves_it(nightly_run, demo_source):
         verified = connection.execute("SELECT action FROM audit.deletions WHERE phase = 'verify'").fetchall()
     assert forgotten not in kept and len(kept) > 0
     assert verified == [("verified",)]
+    with open_warehouse(nightly_run["warehouse"]) as connection:
+        chain = audit.verify(connection, audit.Head.parse(Path(nightly_run["report"]).with_name("chain_head.txt").read_text()))
+    assert chain.verified, chain.problem
 
 
 def test_nightly_records_the_run_its_steps_and_every_gate(nightly_run):
@@ -89,6 +93,8 @@ def test_the_report_shows_every_check_and_the_artifact_summarises_it(nightly_run
                        if a.key == "listwarden-report" and a.data.startswith(f"# listwarden run {run_id}\n")]
     assert "| no_consent | critical | 1 |" in artifact.data
     assert "mobile not confirmed" in artifact.data and "Deletions: " in artifact.data
+    head = Path(nightly_run["report"]).with_name("chain_head.txt").read_text().strip()
+    assert f"Audit chain head after this run: `{head}`" in artifact.data
 
 
 def raw_number_forms(demo_source):

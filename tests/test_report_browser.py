@@ -10,6 +10,7 @@ import pytest
 from support import run_engine
 
 from listwarden import report
+from listwarden.checks import CHECKS
 from listwarden.warehouse import open_warehouse
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -36,6 +37,7 @@ def test_the_rendered_report_shows_the_verdicts_and_the_charts(tmp_path, demo_so
     assert series == ["findings", "serious", "contacts", "valid_share", "opt_outs"]
     assert all(len(points.split()) == 2 for points in re.findall(r'<polyline points="([^"]+)"', trends))
     assert '<svg role="img" aria-label="Findings per check"' in rendered
+    assert rendered.count('<svg class="sparkline"') == len(CHECKS)  # violations per check over the runs
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (Debian: apt-get install chromium)")
