@@ -1,11 +1,6 @@
--- The last 30 published runs up to the reported one (so a report rebuilt later is the same):
--- findings (all, critical or high), list size and valid share, opt-outs received.
+-- Per run of the trends: findings (all, critical or high), list size and valid share, opt-outs.
 WITH shown AS (
-    SELECT run_id, finished_at
-    FROM audit.runs
-    WHERE finished_at <= (SELECT finished_at FROM audit.runs WHERE run_id = $run_id)
-    ORDER BY finished_at DESC
-    LIMIT 30
+    SELECT * FROM trend_runs($run_id)
 ),
 findings AS (
     SELECT run_id, count(*) AS findings, count(*) FILTER (WHERE severity IN ('critical', 'high')) AS serious
