@@ -61,7 +61,7 @@ def main() -> None:
 
     rows = arguments.contacts
     baseline_rate = baseline_rows / baseline_seconds
-    print(f"\n| run | contacts | values parsed | seconds | rows/s | vs naive |")
+    print("\n| run | contacts | values parsed | seconds | rows/s | vs naive |")
     print("|---|---:|---:|---:|---:|---:|")
     for name, result in (("cold (empty cache)", cold), ("warm (1% changed)", warm)):
         rate = rows / result["seconds"]

@@ -84,7 +84,7 @@ def main() -> None:
 
     total = sum(timings.values())
     messages = arguments.messages
-    print(f"\n| step | seconds | rows/s |\n|---|---:|---:|")
+    print("\n| step | seconds | rows/s |\n|---|---:|---:|")
     for name, seconds in timings.items():
         rows = messages // 100 if name.startswith("optouts") else messages  # inbound replies, else messages
         print(f"| {name} | {seconds:.1f} | {rows / seconds:,.0f} |")

@@ -107,7 +107,7 @@ def main() -> None:
             timed("output gate (plan suite, share guard)", lambda: len(gates.check(connection, "retention.output")))
             timed("apply (publish transaction)", lambda: runs.publish(connection))
         timed("compact and verify", lambda: retention.finish(path, reports))
-    print(f"\n| phase | seconds |\n|---|---:|")
+    print("\n| phase | seconds |\n|---|---:|")
     for name, seconds in timings.items():
         print(f"| {name} | {seconds:.1f} |")
     print(f"| all | {sum(timings.values()):.1f} |")
