@@ -77,9 +77,7 @@ def raise_if_deletions_refused(warehouse: str, run_id: str) -> None:
 @task(name="write report", **QUIET)
 def write_report(warehouse: str, reports: str, run_id: str | None) -> str:
     with open_warehouse(warehouse) as connection:
-        run_id = run_id or runs.latest_run_id(connection)
-        if run_id is None:
-            raise RuntimeError(f"{warehouse}: no published run to report on")
+        run_id = runs.published_run_id(connection, run_id)
         path, data = report.publish(connection, run_id, Path(reports))
     create_markdown_artifact(key="listwarden-report", markdown=report.markdown_summary(data, path),
                              description=f"listwarden run {run_id}")

@@ -27,14 +27,14 @@ def export(connection: duckdb.DuckDBPyConnection, out: Path, subject: str | None
            contact_id: str | None = None) -> dict[str, int]:
     """Write what is held on the number (`subject`) or the contact to `out` (mode 0600); rows per section."""
     asked = {"subject": subject, "contact_ids": [contact_id] if contact_id else []}
-    held = {"contacts": _records(connection, "access/contacts", asked)}
+    held = {"contacts": warehouse.records(connection, "access/contacts", **asked)}
     contact_ids = [row["contact_id"] for row in held["contacts"]]
     found = {"subject": subject, "contact_ids": contact_ids,
              "contact_keys": [contact_key_of(c) for c in contact_ids or asked["contact_ids"]]}
     for section in SECTIONS[1:-1]:
-        held[section] = _records(connection, f"access/{section}", found)
+        held[section] = warehouse.records(connection, f"access/{section}", **found)
     record_ids = contact_ids + [m["message_id"] for m in held["messages"]] + [i["inbound_id"] for i in held["inbound"]]
-    held["violations"] = _records(connection, "access/violations", {"subject": subject, "record_ids": record_ids})
+    held["violations"] = warehouse.records(connection, "access/violations", subject=subject, record_ids=record_ids)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -42,9 +42,3 @@ def export(connection: duckdb.DuckDBPyConnection, out: Path, subject: str | None
         json.dump(held, handle, indent=2, default=str, ensure_ascii=False)
         handle.write("\n")
     return {section: len(rows) for section, rows in held.items()}
-
-
-def _records(connection: duckdb.DuckDBPyConnection, query: str, parameters: dict) -> list[dict]:
-    result = warehouse.run(connection, query, **parameters)
-    columns = [column[0] for column in result.description]
-    return [dict(zip(columns, row)) for row in result.fetchall()]

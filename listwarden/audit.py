@@ -53,12 +53,8 @@ class Verification:
     problem: str | None  # the first row that does not match, when not verified
 
 
-def violations(connection: duckdb.DuckDBPyConnection, run_id: str | None = None) -> pl.DataFrame:
-    """A run's findings (default: the latest published run), as audit.violations holds them."""
-    latest = warehouse.run(connection, "runs/latest_published").fetchone()
-    run_id = run_id or (latest[0] if latest else None)
-    if run_id is None:
-        raise warehouse.WarehouseError("no published run in this warehouse yet: run `listwarden run nightly` first")
+def violations(connection: duckdb.DuckDBPyConnection, run_id: str) -> pl.DataFrame:
+    """A run's findings, as audit.violations holds them."""
     return warehouse.run(connection, "audit/violations", run_id=run_id).pl()
 
 
@@ -124,7 +120,7 @@ def export(connection: duckdb.DuckDBPyConnection, out: Path) -> Head:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     for table in AUDIT_TABLES:
-        target = str(out / f"{table}.parquet").replace("'", "''")
+        target = warehouse.literal(out / f"{table}.parquet")
         warehouse.execute(connection, f"COPY (SELECT * FROM audit.{table} ORDER BY seq) TO '{target}' (FORMAT parquet)",
                           f"export audit.{table}")
     current = head(connection)
@@ -141,7 +137,7 @@ def open_export(directory: Path) -> duckdb.DuckDBPyConnection:
         path = Path(directory) / f"{table}.parquet"
         if not path.is_file():
             raise warehouse.WarehouseError(f"{directory}: {path.name} is missing: not an audit export")
-        connection.execute(f"CREATE VIEW audit.{table} AS SELECT * FROM read_parquet('{str(path).replace(chr(39), chr(39) * 2)}')")
+        connection.execute(f"CREATE VIEW audit.{table} AS SELECT * FROM read_parquet('{warehouse.literal(path)}')")
     return connection
 
 

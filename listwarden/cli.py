@@ -165,14 +165,11 @@ def report_command(
 ) -> None:
     """Rebuild a run's report from the audit tables alone (the same bytes as at run time)."""
     from listwarden import report, runs
-    from listwarden.warehouse import WarehouseError, open_warehouse
+    from listwarden.warehouse import open_warehouse
 
     with _errors_as_exit_codes():
         with open_warehouse(warehouse) as connection:
-            run_id = run_id or runs.latest_run_id(connection)
-            if run_id is None:
-                raise WarehouseError("no published run in this warehouse yet")
-            path, _ = report.publish(connection, run_id, reports)
+            path, _ = report.publish(connection, runs.published_run_id(connection, run_id), reports)
         if output_format is ReportFormat.pdf:
             path = report.print_pdf(path)
     typer.echo(f"report: {path}")
@@ -185,11 +182,11 @@ def violations(
     output_format: Format = typer.Option(..., "--format", help="csv or json."),
 ) -> None:
     """Export a run's findings (audit.violations) to stdout."""
-    from listwarden import audit
+    from listwarden import audit, runs
     from listwarden.warehouse import open_warehouse
 
     with _errors_as_exit_codes(), open_warehouse(warehouse) as connection:
-        frame = audit.violations(connection, run_id)
+        frame = audit.violations(connection, runs.published_run_id(connection, run_id))
     if output_format is Format.csv:
         frame.write_csv(sys.stdout)
     else:

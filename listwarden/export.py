@@ -24,17 +24,20 @@ def sendable(connection: duckdb.DuckDBPyConnection, purpose: str, out: Path) -> 
         raise ExportError(f"purpose {purpose} is not in the last run's policy")
     if not consent_required[0]:
         raise ExportError(f"purpose {purpose} needs no consent: any contact with a valid SMS-capable number may receive it")
-    out = Path(out)
+    rows = write_private_csv(connection, "export/sendable", {"purpose": purpose}, Path(out))
+    warehouse.run(connection, "export/record", path=str(Path(out).resolve()), purpose=purpose, rows=rows,
+                  written_at=datetime.now(UTC))
+    return rows
+
+
+def write_private_csv(connection: duckdb.DuckDBPyConnection, query: str, parameters: dict, out: Path) -> int:
+    """Write sql/<query>.sql's result to `out` as CSV readable by its owner only, replacing the
+    file in one rename; return the rows written. Exports hold raw numbers."""
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(f".{out.name}.partial")
     rows = warehouse.execute(
-        connection,
-        f"COPY ({warehouse.sql_text('export/sendable')}) TO '{str(partial).replace(chr(39), chr(39) * 2)}' (HEADER)",
-        "export/sendable",
-        {"purpose": purpose},
+        connection, f"COPY ({warehouse.sql_text(query)}) TO '{warehouse.literal(partial)}' (HEADER)", query, parameters,
     ).fetchone()[0]
-    partial.chmod(0o600)  # raw numbers: readable by the owner only
+    partial.chmod(0o600)
     partial.replace(out)
-    warehouse.run(connection, "export/record", path=str(out.resolve()), purpose=purpose, rows=rows,
-                  written_at=datetime.now(UTC))
     return rows

@@ -24,7 +24,6 @@ from listwarden.policy import Policy
 PRINCIPLES = ("consent", "purpose limitation", "opt-outs", "timing", "content", "accuracy", "minimisation",
               "retention", "security")
 SERIOUS = ("critical", "high")
-AUDIT_TABLES = ("runs", "steps", "gate_results", "violations", "accuracy", "review_queue", "metrics", "deletions")
 CERTIFICATE = "deletion-certificate.json"
 REVIEW_SHOWN = 50
 SAMPLES_PER_CHECK = 5
@@ -99,7 +98,7 @@ class ReportData:
 
 def select_run(connection: duckdb.DuckDBPyConnection, run_id: str) -> None:
     """Copy one run's audit rows to work.report_<table>."""
-    for table in AUDIT_TABLES:
+    for table in audit.AUDIT_TABLES:
         warehouse.execute(
             connection,
             f"CREATE OR REPLACE TABLE work.report_{table} AS SELECT * FROM audit.{table} WHERE run_id = $run_id",
@@ -109,7 +108,7 @@ def select_run(connection: duckdb.DuckDBPyConnection, run_id: str) -> None:
 
 
 def collect(connection: duckdb.DuckDBPyConnection) -> ReportData:
-    run_rows = _records(connection, "report/run")
+    run_rows = warehouse.records(connection, "report/run")
     if not run_rows:
         raise warehouse.WarehouseError("the selected run is not in audit.runs")
     run = run_rows[0]
@@ -117,18 +116,18 @@ def collect(connection: duckdb.DuckDBPyConnection) -> ReportData:
         run[key] = json.loads(run[key]) if run[key] else {}
     counts = dict(warehouse.run(connection, "report/counts_per_check").fetchall())
     samples: dict[str, list[dict]] = {}
-    for sample in _records(connection, "report/samples", per_check=SAMPLES_PER_CHECK):
+    for sample in warehouse.records(connection, "report/samples", per_check=SAMPLES_PER_CHECK):
         sample["subject"] = (sample["subject"] or "")[:SUBJECT_SHOWN]
         samples.setdefault(sample["check"], []).append(sample)
-    steps = _records(connection, "report/steps")
-    deletions = _records(connection, "report/deletions")
-    trend_runs = _records(connection, "report/trends", run_id=run["run_id"])
+    steps = warehouse.records(connection, "report/steps")
+    deletions = warehouse.records(connection, "report/deletions")
+    trend_runs = warehouse.records(connection, "report/trends", run_id=run["run_id"])
     for step in steps:
         step["detail"] = json.loads(step["detail"]) if step["detail"] else {}
     return ReportData(
         run=run,
         checks=[CheckRow(check, counts.get(check.name, 0), samples.get(check.name, [])) for check in CHECKS],
-        gates=_records(connection, "report/gate_results"),
+        gates=warehouse.records(connection, "report/gate_results"),
         steps=steps,
         accuracy=_accuracy(connection),
         review_queue=_review_queue(connection),
@@ -168,7 +167,7 @@ def _certificate(connection: duckdb.DuckDBPyConnection, run: dict, deletions: li
 
 
 def _review_queue(connection: duckdb.DuckDBPyConnection) -> list[dict]:
-    rows = _records(connection, "report/review_queue", limit=REVIEW_SHOWN)
+    rows = warehouse.records(connection, "report/review_queue", limit=REVIEW_SHOWN)
     for row in rows:
         row["subject"] = (row["subject"] or "")[:SUBJECT_SHOWN]
     return rows
@@ -182,7 +181,7 @@ def _metrics(connection: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str,
 
 
 def _accuracy(connection: duckdb.DuckDBPyConnection) -> dict | None:
-    rows = _records(connection, "report/accuracy")
+    rows = warehouse.records(connection, "report/accuracy")
     if not rows:
         return None
     accuracy = rows[0]
@@ -300,12 +299,6 @@ def _write_atomically(reports_dir: Path, run_id: str, pages: dict[str, str]) -> 
     return target / "index.html"
 
 
-def _records(connection: duckdb.DuckDBPyConnection, name: str, **parameters: object) -> list[dict]:
-    result = warehouse.run(connection, name, **parameters)
-    columns = [column[0] for column in result.description]
-    return [dict(zip(columns, row)) for row in result.fetchall()]
-
-
 TRENDS = (  # (series, title, how a value is shown)
     ("findings", "Findings per run", "{:,.0f}"),
     ("serious", "Critical and high findings per run", "{:,.0f}"),
@@ -317,18 +310,17 @@ TRENDS = (  # (series, title, how a value is shown)
 
 def _trends(runs: list[dict]) -> list[dict]:
     """Geometry of small inline SVG line charts, one per series (runs without a value are skipped)."""
-    width, height, pad = 320, 90, 6
+    width, height = 320, 90
     charts = []
     for series, title, shown in TRENDS:
         points = [(index, run[series]) for index, run in enumerate(runs) if run[series] is not None]
         if not points:
             continue
         low, high = min(v for _, v in points), max(v for _, v in points)
-        span, steps = (high - low) or 1, max(len(runs) - 1, 1)
-        xy = [(pad + (width - 2 * pad) * i / steps, pad + (height - 2 * pad) * (1 - (v - low) / span)) for i, v in points]
+        xy = _polyline(points, len(runs), width, height, 6, low, high)
         charts.append({
             "series": series, "title": title, "width": width, "height": height, "runs": len(runs),
-            "points": " ".join(f"{x:.1f},{y:.1f}" for x, y in xy), "last": xy[-1],
+            "points": _svg_points(xy), "last": xy[-1],
             "latest": shown.format(points[-1][1]), "low": shown.format(low), "high": shown.format(high),
             "first_day": runs[0]["finished_at"].strftime("%Y-%m-%d"), "last_day": runs[-1]["finished_at"].strftime("%Y-%m-%d"),
         })
@@ -337,16 +329,26 @@ def _trends(runs: list[dict]) -> list[dict]:
 
 def _check_trends(runs: list[dict], counts: list[tuple[str, str, int]]) -> dict[str, dict]:
     """A sparkline per check: its findings in each of the runs of the trends (0 when none)."""
-    width, height, steps = 120, 18, max(len(runs) - 1, 1)
+    width, height = 120, 18
     found = {(run_id, check): findings for run_id, check, findings in counts}
     sparklines = {}
     for check in CHECKS:
         values = [found.get((run["run_id"], check.name), 0) for run in runs]
-        high = max(values, default=0) or 1
-        points = " ".join(f"{1 + (width - 2) * i / steps:.1f},{1 + (height - 2) * (1 - v / high):.1f}"
-                          for i, v in enumerate(values))
-        sparklines[check.name] = {"points": points, "width": width, "height": height, "high": max(values, default=0)}
+        high = max(values, default=0)
+        xy = _polyline(list(enumerate(values)), len(runs), width, height, 1, 0, high)
+        sparklines[check.name] = {"points": _svg_points(xy), "width": width, "height": height, "high": high}
     return sparklines
+
+
+def _polyline(points: list[tuple[int, float]], runs: int, width: int, height: int, pad: float,
+              low: float, high: float) -> list[tuple[float, float]]:
+    """SVG coordinates of (run index, value) points: runs across the width, low to high upwards."""
+    steps, span = max(runs - 1, 1), (high - low) or 1
+    return [(pad + (width - 2 * pad) * i / steps, pad + (height - 2 * pad) * (1 - (v - low) / span)) for i, v in points]
+
+
+def _svg_points(xy: list[tuple[float, float]]) -> str:
+    return " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
 
 
 def _bar_chart(rows: list[CheckRow]) -> dict:

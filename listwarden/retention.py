@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from listwarden import audit, checks, faults, keys, report, warehouse
+from listwarden import audit, checks, export, faults, keys, report, warehouse
 from listwarden.policy import Policy
 
 RULES = ("no_opt_in", "withdrawn", "inactive", "messages_expired", "inbound_expired", "consent_proof_expired",
@@ -288,19 +288,10 @@ def _rewrite_exports(connection: duckdb.DuckDBPyConnection, contact_ids: list[st
         path = Path(path_text)
         if not path.is_file():
             continue
-        partial = path.with_name(f".{path.name}.partial")
-        kept = warehouse.execute(
-            connection,
-            f"COPY ({warehouse.sql_text('retention/rewrite_export')}) TO '{str(partial).replace(chr(39), chr(39) * 2)}' (HEADER)",
-            "retention/rewrite_export", {"path": str(path)},
-        ).fetchone()[0]
-        if kept == rows:
-            partial.unlink()
-            continue
-        partial.chmod(0o600)
-        partial.replace(path)
-        warehouse.run(connection, "retention/update_export", path=path_text, rows=kept)
-        removed += rows - kept
+        kept = export.write_private_csv(connection, "retention/rewrite_export", {"path": str(path)}, path)
+        if kept != rows:
+            warehouse.run(connection, "retention/update_export", path=path_text, rows=kept)
+            removed += rows - kept
     connection.unregister("erased_ids")
     return removed
 

@@ -138,9 +138,12 @@ def publish(connection: duckdb.DuckDBPyConnection) -> str:
     return current
 
 
-def latest_run_id(connection: duckdb.DuckDBPyConnection) -> str | None:
-    row = warehouse.run(connection, "runs/latest_published").fetchone()
-    return row[0] if row else None
+def published_run_id(connection: duckdb.DuckDBPyConnection, run_id: str | None = None) -> str:
+    """The run asked for, or else the latest published one."""
+    row = (run_id,) if run_id else warehouse.run(connection, "runs/latest_published").fetchone()
+    if row is None:
+        raise warehouse.WarehouseError("no published run in this warehouse yet: run `listwarden run nightly` first")
+    return row[0]
 
 
 def code_version() -> str:

@@ -46,11 +46,11 @@ def open_warehouse(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
     connection = duckdb.connect()
     try:
         connection.execute("SET TimeZone = 'UTC'")
-        connection.execute(f"LOAD '{_literal(HTTPFS)}'")
+        connection.execute(f"LOAD '{literal(HTTPFS)}'")
         # What DuckDB spills to disk under memory pressure stays beside the warehouse, encrypted.
-        connection.execute(f"SET temp_directory = '{_literal(path)}.tmp'")
+        connection.execute(f"SET temp_directory = '{literal(path)}.tmp'")
         connection.execute(f"SET temp_file_encryption = {'false' if plaintext() else 'true'}")
-        connection.execute(f"SET memory_limit = '{_literal(memory_limit())}'")
+        connection.execute(f"SET memory_limit = '{literal(memory_limit())}'")
         connection.execute(_default_compression())
         attach(connection, path, CATALOG)
         connection.execute(f"USE {CATALOG}")
@@ -80,10 +80,10 @@ def attach(connection: duckdb.DuckDBPyConnection, path: Path, alias: str) -> Non
     """Attach a warehouse file (encrypted with the warehouse key unless plaintext()) as `alias`."""
     try:
         if plaintext():
-            connection.execute(f"ATTACH '{_literal(path)}' AS {alias}")
+            connection.execute(f"ATTACH '{literal(path)}' AS {alias}")
         else:
             connection.execute(
-                f"ATTACH '{_literal(path)}' AS {alias} (ENCRYPTION_KEY $key)", {"key": keys.secret(keys.WAREHOUSE)}
+                f"ATTACH '{literal(path)}' AS {alias} (ENCRYPTION_KEY $key)", {"key": keys.secret(keys.WAREHOUSE)}
             )
     except duckdb.IOException as error:
         holder = _LOCK_HOLDER.search(str(error))
@@ -103,7 +103,9 @@ def attach(connection: duckdb.DuckDBPyConnection, path: Path, alias: str) -> Non
         ) from None
 
 
-def _literal(value: object) -> str:
+def literal(value: object) -> str:
+    """A value as the body of a SQL string literal (for statements that cannot bind it: ATTACH,
+    SET, COPY ... TO)."""
     return str(value).replace("'", "''")
 
 
@@ -115,6 +117,13 @@ def sql_text(name: str) -> str:
 def run(connection: duckdb.DuckDBPyConnection, query: str, /, **parameters: object) -> duckdb.DuckDBPyConnection:
     """Run the single statement in sql/<query>.sql with named parameters bound ($name)."""
     return execute(connection, sql_text(query), query, parameters)
+
+
+def records(connection: duckdb.DuckDBPyConnection, query: str, /, **parameters: object) -> list[dict]:
+    """The rows of sql/<query>.sql as dicts keyed by column name."""
+    result = run(connection, query, **parameters)
+    columns = [column[0] for column in result.description]
+    return [dict(zip(columns, row)) for row in result.fetchall()]
 
 
 def run_script(connection: duckdb.DuckDBPyConnection, name: str) -> None:
