@@ -201,13 +201,14 @@ app.add_typer(audit_app, name="audit")
 def audit_verify(
     warehouse: Path = Warehouse,
     export_dir: Path = typer.Option(None, "--export", help="Verify an `audit export` directory instead (no key needed)."),
-    head: Path = typer.Option(None, "--head", help="A chain_head.txt kept outside: the chain must pass through it."),
+    head: Path = typer.Option(None, "--head", help="A chain_head.txt kept outside (default for --export: the export's own)."),
 ) -> None:
     """Recompute the audit chain; exit 5 naming the first row that does not match."""
-    from listwarden import audit, keys
+    from listwarden import audit
     from listwarden.warehouse import open_warehouse
 
     with _errors_as_exit_codes():
+        head = head or (export_dir / audit.HEAD_FILE if export_dir else None)
         expected = audit.Head.parse(head.read_text(encoding="ascii")) if head else None
         if export_dir:
             connection = audit.open_export(export_dir)
@@ -216,8 +217,8 @@ def audit_verify(
             finally:
                 connection.close()
         else:
-            with open_warehouse(warehouse) as connection:
-                result = audit.verify(connection, expected, keys.secret(keys.SUBJECT))
+            with open_warehouse(warehouse, read_only=True) as connection:
+                result = audit.verify(connection, expected, check_keys=True)
     if not result.verified:
         _fail(5, f"audit chain broken: {result.problem}")
     typer.echo(f"audit chain verified: {result.head.seq:,} rows, head {result.head.sha256}")
@@ -318,6 +319,19 @@ def _one_of(phone: str | None, contact_id: str | None) -> None:
         _fail(2, "rejected: give either --phone or --contact-id")
 
 
+keys_app = typer.Typer(help="The warehouse key and the subject key, held outside the warehouse.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+
+
+@keys_app.command("init")
+def keys_init() -> None:
+    """Create the key files that are missing (0600); an existing key is never replaced."""
+    from listwarden import keys
+
+    for name, done in keys.init().items():
+        typer.echo(f"{name} key: {done}")
+
+
 @app.command()
 def demo(
     out: Path = typer.Option(DEMO_SOURCE, "--out", help="Where to generate the demo sources."),
@@ -326,7 +340,9 @@ def demo(
     warehouse: Path = Warehouse,
     reports: Path = Reports,
 ) -> None:
-    """Generate demo sources, run the nightly job on them, print where the report is."""
+    """Create the keys if missing, generate demo sources, run the nightly job on them, print
+    where the report is."""
+    keys_init()
     generate(out=out, contacts=contacts, seed=seed, as_of=None)
     run_nightly(source=out, policy=Path(defaults.POLICY), warehouse=warehouse, reports=reports,
                 retention_dry_run=False, allow_large_deletion=False)
@@ -353,6 +369,7 @@ def _errors_as_exit_codes() -> Iterator[None]:
     """Known failures become one clear line on stderr and an exit code; others propagate."""
     from listwarden.export import ExportError
     from listwarden.gates import GateFailed
+    from listwarden.keys import KeyMissing
     from listwarden.ingest import SourceError
     from listwarden.policy import PolicyError
     from listwarden.report import ReportError
@@ -367,7 +384,7 @@ def _errors_as_exit_codes() -> Iterator[None]:
         _fail(3, f"stopped: {error}")
     except DeletionRefused as error:
         _fail(3, f"deletions refused: {error}")
-    except WarehouseError as error:
+    except (WarehouseError, KeyMissing) as error:
         _fail(4, f"warehouse: {error}")
 
 

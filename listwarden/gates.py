@@ -247,8 +247,7 @@ def _gate_connection(connection: duckdb.DuckDBPyConnection):
     warnings.filterwarnings("ignore", message="Did not recognize type", category=SAWarning)
 
     cursor = connection.cursor()
-    cursor.execute(f"USE {warehouse.CATALOG}")
-    cursor.execute("SET TimeZone = 'UTC'")
+    warehouse.configure_session(cursor)
     return ConnectionWrapper(cursor)
 
 

@@ -38,7 +38,7 @@ DELETIONS = (
     ("staging.deactivations", "phone", "deactivations"),
     ("cache.numbers", "subject", "cache"),
 )
-REDACTIONS = (("audit.violations", "retention/redact_violations"), ("audit.review_queue", "retention/redact_review_queue"))
+REDACTIONS = ("retention/redact_violations", "retention/redact_review_queue")
 # Kinds of erasure.pending rows that say what to do rather than what was deleted.
 NOT_VALUES = ("report_run", "mode")
 # Shorter values cannot be told apart from other bytes of a file.
@@ -116,9 +116,8 @@ def apply(connection: duckdb.DuckDBPyConnection) -> None:
     added = warehouse.run(connection, "retention/add_suppression").fetchone()[0]
     _record(connection, run_id, "apply", "core.suppression", "added", added)
     warehouse.run(connection, "retention/report_runs")
-    for table, query in REDACTIONS:
-        redacted = warehouse.run(connection, query).fetchone()[0]
-        _record(connection, run_id, "apply", table, "record id redacted", redacted)
+    for script in REDACTIONS:
+        warehouse.run_script(connection, script)
 
 
 def finish(warehouse_path: Path, reports_dir: Path) -> dict:
@@ -140,10 +139,11 @@ def finish(warehouse_path: Path, reports_dir: Path) -> dict:
             if (Path(reports_dir) / run_id).is_dir():
                 report.publish(connection, run_id, Path(reports_dir))
                 rewritten.append(run_id)
-        for run_id in pending_runs:
-            _record(connection, run_id, "files", "export files", "lines removed", exports)
-            _record(connection, run_id, "files", "report files", "rewritten", len(rewritten))
-        audit.seal(connection)
+        with warehouse.transaction(connection):
+            for run_id in pending_runs:
+                _record(connection, run_id, "files", "export files", "lines removed", exports)
+                _record(connection, run_id, "files", "report files", "rewritten", len(rewritten))
+            audit.seal(connection)
         warehouse.run_script(connection, "retention/drop_pending")
         warehouse.run_script(connection, "runs/reset_work")
         seconds["files"] = time.perf_counter() - started
@@ -156,7 +156,7 @@ def finish(warehouse_path: Path, reports_dir: Path) -> dict:
     seconds["compact"] = time.perf_counter() - started - seconds["files"]
     outcome, verified = verify(path, values, [Path(reports_dir)])
     seconds["verify"] = time.perf_counter() - started - seconds["files"] - seconds["compact"]
-    with warehouse.open_warehouse(path) as connection:
+    with warehouse.open_warehouse(path) as connection, warehouse.transaction(connection):
         for run_id in pending_runs:
             _record(connection, run_id, "verify", path.name, "verified" if verified else "failed", None, outcome)
         audit.seal(connection)
@@ -303,11 +303,12 @@ def _compact(connection: duckdb.DuckDBPyConnection, path: Path, pending_runs: li
         leftover.unlink(missing_ok=True)
     warehouse.attach(connection, compacted, "compacted")
     warehouse.execute(connection, f"COPY FROM DATABASE {warehouse.CATALOG} TO compacted", "compact")
-    connection.execute("USE compacted")
-    for run_id in pending_runs:
-        _record(connection, run_id, "compact", path.name, "rewritten into a new file", None)
-    audit.seal(connection)
-    connection.execute(f"USE {warehouse.CATALOG}")
+    warehouse.configure_session(connection, "compacted")
+    with warehouse.transaction(connection):
+        for run_id in pending_runs:
+            _record(connection, run_id, "compact", path.name, "rewritten into a new file", None)
+        audit.seal(connection)
+    warehouse.configure_session(connection)
     connection.execute("DETACH compacted")
     return compacted
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,10 +28,15 @@ HTTPFS = next((Path(duckdb_extension_httpfs.__file__).parent / "extensions").glo
 _NUMBER_LIKE = re.compile(r"\+?\d[\d\s().\-/]{4,}\d")
 _PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in .*?\(PID (\d+)\)")
+LOCK_WAIT_SECONDS = 60
 
 
 class WarehouseError(RuntimeError):
     """A warehouse failure whose message is safe to log: number-like text is redacted."""
+
+
+class WarehouseBusy(WarehouseError):
+    """Another process holds the warehouse file."""
 
 
 def redact(text: str) -> str:
@@ -39,26 +45,94 @@ def redact(text: str) -> str:
 
 
 @contextmanager
-def open_warehouse(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open (creating if needed) the encrypted warehouse file, schemas in place, `USE`d."""
+def open_warehouse(path: Path | str, read_only: bool = False,
+                   wait_seconds: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the encrypted warehouse file, schemas in place (created if needed), `USE`d.
+
+    Read-only opens (for commands that only read) never create anything and can share the file
+    with each other. An open that finds the file held by another process waits up to
+    `wait_seconds` for it (a reader's few seconds must not fail a nightly's next task); a run
+    that holds the warehouse for its whole length is refused at once by `runs.exclusive`.
+    Every open checks that the subject key is the one the warehouse was built with.
+    """
     path = Path(path)
+    keep_private()
+    if read_only and not path.is_file():
+        raise WarehouseError(f"{path}: no warehouse here (run `listwarden run nightly` first)")
     path.parent.mkdir(parents=True, exist_ok=True)
     connection = duckdb.connect()
     try:
-        connection.execute("SET TimeZone = 'UTC'")
         connection.execute(f"LOAD '{literal(HTTPFS)}'")
         # What DuckDB spills to disk under memory pressure stays beside the warehouse, encrypted.
         connection.execute(f"SET temp_directory = '{literal(path)}.tmp'")
         connection.execute(f"SET temp_file_encryption = {'false' if plaintext() else 'true'}")
         connection.execute(f"SET memory_limit = '{literal(memory_limit())}'")
         connection.execute(_default_compression())
-        attach(connection, path, CATALOG)
-        connection.execute(f"USE {CATALOG}")
-        run_script(connection, "schema/warehouse")
+        _attach_waiting(connection, path, read_only, wait_seconds)
+        configure_session(connection)
+        if not read_only:
+            run_script(connection, "schema/warehouse")
         run_script(connection, "schema/macros")
+        use_subject_key(connection)
+        _check_subject_key(connection, path, read_only)
         yield connection
     finally:
         connection.close()
+
+
+def configure_session(connection: duckdb.DuckDBPyConnection, catalog: str = CATALOG) -> None:
+    """What every session on the warehouse (the connection and each cursor) works in: the
+    warehouse catalog, UTC (timestamps without an offset are UTC), and the macros."""
+    connection.execute(f"USE {catalog}")
+    connection.execute("SET TimeZone = 'UTC'")
+    connection.execute(f"SET search_path = '{catalog}.main,memory.main'")
+
+
+def keep_private() -> None:
+    """Files and directories listwarden creates are its owner's only (0600 and 0700): the
+    warehouse, its WAL and spill files, the lock, exports, reports. Process-wide on purpose:
+    DuckDB creates some of these files itself."""
+    os.umask(0o077)
+
+
+def write_private_text(path: Path, text: str) -> None:
+    """Write a small text file (0600) in one rename."""
+    keep_private()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(path)
+
+
+def _attach_waiting(connection: duckdb.DuckDBPyConnection, path: Path, read_only: bool, wait_seconds: float) -> None:
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            attach(connection, path, CATALOG, read_only)
+            return
+        except WarehouseBusy:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.25)
+
+
+def use_subject_key(connection: duckdb.DuckDBPyConnection) -> None:
+    """Give the connection's SQL the subject key, as the pads of the keyed_hash macro."""
+    pads = keys.hmac_pads(keys.secret(keys.SUBJECT))
+    connection.execute("SET VARIABLE subject_inner_pad = $inner", {"inner": pads["inner"]})
+    connection.execute("SET VARIABLE subject_outer_pad = $outer", {"outer": pads["outer"]})
+
+
+def _check_subject_key(connection: duckdb.DuckDBPyConnection, path: Path, read_only: bool) -> None:
+    """The warehouse keeps a keyed check value of its subject key: with another key every
+    subject would change (erased people would come back as new), so nothing may run."""
+    stored, matches = run(connection, "schema/subject_key_check", message=keys.CHECK_MESSAGE).fetchone()
+    if not stored and not read_only:
+        run(connection, "schema/record_subject_key_check", message=keys.CHECK_MESSAGE)
+    elif stored and not matches:
+        raise WarehouseError(
+            f"{path}: the subject key (LISTWARDEN_SUBJECT_KEY or {keys.key_file(keys.SUBJECT)}) is not the key "
+            "this warehouse was built with; restore that key (nothing was changed)")
 
 
 def plaintext() -> bool:
@@ -76,21 +150,16 @@ def memory_limit() -> str:
     return os.environ.get("LISTWARDEN_MEMORY_LIMIT", "2GB")
 
 
-def attach(connection: duckdb.DuckDBPyConnection, path: Path, alias: str) -> None:
+def attach(connection: duckdb.DuckDBPyConnection, path: Path, alias: str, read_only: bool = False) -> None:
     """Attach a warehouse file (encrypted with the warehouse key unless plaintext()) as `alias`."""
+    options = (["READ_ONLY"] if read_only else []) + ([] if plaintext() else ["ENCRYPTION_KEY $key"])
+    statement = f"ATTACH '{literal(path)}' AS {alias}" + (f" ({', '.join(options)})" if options else "")
     try:
-        if plaintext():
-            connection.execute(f"ATTACH '{literal(path)}' AS {alias}")
-        else:
-            connection.execute(
-                f"ATTACH '{literal(path)}' AS {alias} (ENCRYPTION_KEY $key)", {"key": keys.secret(keys.WAREHOUSE)}
-            )
+        connection.execute(statement, {} if plaintext() else {"key": keys.secret(keys.WAREHOUSE)})
     except duckdb.IOException as error:
         holder = _LOCK_HOLDER.search(str(error))
         if holder:
-            raise WarehouseError(
-                f"{path} is in use by another process (PID {holder.group(1)}); one run at a time"
-            ) from None
+            raise WarehouseBusy(f"{path} is in use by another process (PID {holder.group(1)})") from None
         raise WarehouseError(f"{path}: cannot open: {redact(str(error))}") from None
     except duckdb.BinderException as error:
         if "already attached" not in str(error):
@@ -153,8 +222,7 @@ def stream(connection: duckdb.DuckDBPyConnection, statement: str, name: str, bat
     writing through `connection` meanwhile (a DuckDB connection holds one open result)."""
     cursor = connection.cursor()
     try:
-        cursor.execute(f"USE {CATALOG}")
-        cursor.execute("SET TimeZone = 'UTC'")
+        configure_session(cursor)
         yield from execute(cursor, statement, name).fetch_record_batch(batch_size)
     finally:
         cursor.close()

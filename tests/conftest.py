@@ -19,6 +19,9 @@ def secrets_dir(tmp_path_factory):
     os.environ["LISTWARDEN_SECRETS_DIR"] = str(directory)
     for variable in ("LISTWARDEN_WAREHOUSE_KEY", "LISTWARDEN_SUBJECT_KEY"):
         os.environ.pop(variable, None)
+    from listwarden import keys
+
+    keys.init()
     return directory
 
 

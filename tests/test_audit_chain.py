@@ -49,7 +49,7 @@ def copy(sealed, tmp_path):
 
 def verify(warehouse, head=None):
     with open_warehouse(warehouse) as connection:
-        return audit.verify(connection, head, keys.secret(keys.SUBJECT))
+        return audit.verify(connection, head, check_keys=True)
 
 
 def tamper(warehouse, statement: str) -> None:
@@ -89,24 +89,48 @@ def test_editing_deleting_or_inserting_a_row_is_detected(copy, statement, proble
     assert not result.verified and problem in result.problem
 
 
-def test_a_row_rewritten_with_a_fresh_hash_breaks_the_link_to_the_next(copy):
-    """An editor who knows the scheme and rehashes the row still cannot rewrite its chain link."""
+def test_a_row_rewritten_with_a_fresh_hash_no_longer_gives_its_block_digest(copy):
+    """An editor who knows the scheme and rehashes the row still cannot rewrite its block's digest."""
     with open_warehouse(copy) as connection:
-        connection.execute("UPDATE audit.steps SET step = 'forged' WHERE seq = (SELECT min(seq) FROM audit.steps)")
-        seq, content = connection.execute(
-            f"SELECT seq, {audit._content_sha256(connection, 'steps')} FROM audit.steps WHERE step = 'forged'").fetchone()
-        connection.execute("UPDATE audit.steps SET row_sha256 = $hash WHERE step = 'forged'",
-                           {"hash": audit._row_hash("steps", content, None)})
+        seq = connection.execute("SELECT min(seq) FROM audit.steps").fetchone()[0]
+        rehashed = audit._row_hash("steps", "seq", audit._content(connection, "steps"), "NULL")
+        connection.execute(f"UPDATE audit.steps SET step = 'forged' WHERE seq = {seq}")
+        connection.execute(f"UPDATE audit.steps SET row_sha256 = {rehashed} WHERE seq = {seq}")
+        first, last = connection.execute(
+            f"SELECT first_seq, last_seq FROM audit.chain WHERE {seq} BETWEEN first_seq AND last_seq").fetchone()
     result = verify(copy)
-    assert not result.verified and f"row seq {seq} does not follow from the row before it" in result.problem
+    assert not result.verified and f"audit.steps rows seq {first}-{last} were rewritten" in result.problem
 
 
-def test_deleting_the_last_row_is_detected_against_the_head_kept_outside(copy):
+def test_deleting_the_last_row_is_detected_and_the_last_block_against_the_head_kept_outside(copy):
     head = verify(copy).head
     tamper(copy, f"DELETE FROM audit.deletions WHERE seq = {head.seq}")
+    result = verify(copy)
+    assert not result.verified and f"row seq {head.seq} is missing at the end of the chain" in result.problem
+    with open_warehouse(copy) as connection:  # the whole last block and its link, deleted consistently
+        first = connection.execute("SELECT first_seq FROM audit.chain WHERE last_seq = $s", {"s": head.seq}).fetchone()[0]
+        connection.execute(f"DELETE FROM audit.deletions WHERE seq >= {first}")
+        connection.execute(f"DELETE FROM audit.chain WHERE first_seq = {first}")
     assert verify(copy).verified  # the chain alone cannot tell: that is what the head file is for
     result = verify(copy, head)
     assert not result.verified and "rows were deleted at its end" in result.problem
+
+
+def test_a_block_link_rewritten_is_detected(copy):
+    tamper(copy, "UPDATE audit.chain SET chain_sha256 = repeat('0', 64) WHERE first_seq = 1")
+    result = verify(copy)
+    assert not result.verified and "do not follow from the rows before them" in result.problem
+
+
+def test_a_redaction_no_erasure_recorded_is_detected_with_or_without_the_key(copy, tmp_path):
+    tamper(copy, "UPDATE audit.violations SET record_id = '(erased)' "
+                 "WHERE seq = (SELECT min(seq) FROM audit.violations WHERE record_id <> '(erased)')")
+    result = verify(copy)
+    assert not result.verified and "was redacted, but no erasure recorded the redaction" in result.problem
+    exported = CliRunner().invoke(app, ["audit", "export", "--out", str(tmp_path / "export"), "--warehouse", str(copy)])
+    assert exported.exit_code == 0, exported.output
+    without_key = CliRunner().invoke(app, ["audit", "verify", "--export", str(tmp_path / "export")])
+    assert without_key.exit_code == 5 and "no erasure recorded the redaction" in without_key.stderr
 
 
 def test_the_export_verifies_without_the_key_and_catches_tampering(copy, tmp_path):
@@ -133,10 +157,14 @@ def test_each_run_leaves_its_head_beside_its_report_and_the_warehouse_verifies_t
     for path in heads:
         result = CliRunner().invoke(app, ["audit", "verify", "--warehouse", str(sealed), "--head", str(path)])
         assert result.exit_code == 0, result.output
+    with open_warehouse(sealed) as connection:
+        block_end, inside = connection.execute(
+            "SELECT last_seq, first_seq FROM audit.chain WHERE rows > 1 ORDER BY first_seq LIMIT 1").fetchone()
     forged = tmp_path / "forged_head.txt"
-    forged.write_text(f"5 {'0' * 64}\n")
-    refused = CliRunner().invoke(app, ["audit", "verify", "--warehouse", str(sealed), "--head", str(forged)])
-    assert refused.exit_code == 5 and "not the head given" in refused.stderr
+    for seq, problem in ((block_end, "not the head given"), (inside, "is not a head of this chain")):
+        forged.write_text(f"{seq} {'0' * 64}\n")
+        refused = CliRunner().invoke(app, ["audit", "verify", "--warehouse", str(sealed), "--head", str(forged)])
+        assert refused.exit_code == 5 and problem in refused.stderr
 
 
 def test_a_report_rebuilt_later_is_byte_for_byte_the_one_written_at_run_time(tmp_path, demo_source, policy):

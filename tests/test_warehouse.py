@@ -51,11 +51,17 @@ def test_a_wrong_key_fails_clearly_without_showing_a_key(warehouse_path, monkeyp
     assert "not-the-key" not in str(refused.value)
 
 
-def test_keys_are_created_once_with_owner_only_permissions(secrets_dir):
+def test_keys_are_created_only_by_keys_init_once_with_owner_only_permissions(tmp_path, monkeypatch):
+    monkeypatch.setenv("LISTWARDEN_SECRETS_DIR", str(tmp_path / "secrets"))
+    with pytest.raises(keys.KeyMissing, match="listwarden keys init"):
+        keys.secret(keys.SUBJECT)
+    assert not (tmp_path / "secrets").exists()
+    assert all(done.startswith("created") for done in keys.init().values())
     first = keys.secret(keys.SUBJECT)
-    assert keys.secret(keys.SUBJECT) == first and len(first) == 64
-    mode = stat.S_IMODE(os.stat(secrets_dir / "subject.key").st_mode)
-    assert mode == 0o600
+    assert all(done.startswith("kept") for done in keys.init().values()) and keys.secret(keys.SUBJECT) == first
+    assert len(first) == 64
+    assert stat.S_IMODE(os.stat(tmp_path / "secrets" / "subject.key").st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(tmp_path / "secrets").st_mode) == 0o700
 
 
 def test_a_key_from_the_environment_wins(monkeypatch):
@@ -63,23 +69,72 @@ def test_a_key_from_the_environment_wins(monkeypatch):
     assert keys.secret(keys.SUBJECT) == "from-the-environment"
 
 
-def test_a_second_process_is_refused_while_a_run_holds_the_warehouse(warehouse_path):
+def test_the_keyed_hash_in_sql_is_the_one_in_python(warehouse_path, monkeypatch):
+    for key in ("short", "k" * 64, "long" * 40):
+        monkeypatch.setenv("LISTWARDEN_SUBJECT_KEY", key)
+        with open_warehouse(warehouse_path.with_name(f"{len(key)}.duckdb")) as connection:
+            in_sql = connection.execute("SELECT keyed_hash('+447400123456')").fetchone()[0]
+        assert in_sql == keys.subject_hash("+447400123456", key)
+
+
+def test_another_subject_key_is_refused_by_every_open_and_changes_nothing(warehouse_path, monkeypatch):
+    with open_warehouse(warehouse_path):
+        pass
+    before = warehouse_path.read_bytes()
+    monkeypatch.setenv("LISTWARDEN_SUBJECT_KEY", "a-new-key-made-by-mistake")
+    for read_only in (False, True):
+        with pytest.raises(WarehouseError, match="is not the key this warehouse was built with"):
+            with open_warehouse(warehouse_path, read_only=read_only):
+                pass
+    assert warehouse_path.read_bytes() == before
+
+
+def test_files_and_directories_are_the_owners_only(warehouse_path):
+    with open_warehouse(warehouse_path):
+        pass
+    assert stat.S_IMODE(warehouse_path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(warehouse_path.parent.stat().st_mode) == 0o700
+
+
+def hold_open(warehouse_path, read_only: bool, seconds: float) -> subprocess.Popen:
     holder = textwrap.dedent(f"""
-        import sys, time
+        import time
         from listwarden.warehouse import open_warehouse
-        with open_warehouse({str(warehouse_path)!r}):
+        with open_warehouse({str(warehouse_path)!r}, read_only={read_only}):
             print("open", flush=True)
-            time.sleep(30)
+            time.sleep({seconds})
     """)
     process = subprocess.Popen([sys.executable, "-c", holder], stdout=subprocess.PIPE, text=True, env=os.environ)
+    assert process.stdout.readline().strip() == "open"
+    return process
+
+
+def test_another_process_holding_the_file_is_waited_for_within_a_bound(warehouse_path):
+    with open_warehouse(warehouse_path):
+        pass
+    process = hold_open(warehouse_path, read_only=False, seconds=30)
     try:
-        assert process.stdout.readline().strip() == "open"
-        with pytest.raises(WarehouseError, match=rf"in use by another process \(PID {process.pid}\); one run at a time"):
-            with open_warehouse(warehouse_path):
+        with pytest.raises(WarehouseError, match=rf"in use by another process \(PID {process.pid}\)"):
+            with open_warehouse(warehouse_path, wait_seconds=1):
                 pass
     finally:
         process.kill()
         process.wait()
+
+
+def test_a_reader_does_not_break_a_writer_and_readers_share(warehouse_path):
+    with open_warehouse(warehouse_path):
+        pass
+    reader = hold_open(warehouse_path, read_only=True, seconds=3)
+    try:
+        with open_warehouse(warehouse_path, read_only=True) as connection:  # readers share the file
+            assert connection.execute("SELECT count(*) FROM audit.runs").fetchone() == (0,)
+        with open_warehouse(warehouse_path) as connection:  # the writer waits for the reader to finish
+            connection.execute("CREATE TABLE work.written AS SELECT 1 AS one")
+        assert reader.wait(timeout=10) == 0
+    finally:
+        reader.kill()
+        reader.wait()
 
 
 def test_a_second_run_in_the_same_process_is_refused(warehouse_path):

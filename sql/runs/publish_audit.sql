@@ -1,5 +1,6 @@
 -- The run's records, appended to the audit trail (inside publish's transaction; listwarden/audit.py
--- then seals them into the chain). BY NAME: the chain columns are filled by the seal.
+-- then seals them into the chain). BY NAME: the chain columns are filled by the seal. Ids an
+-- erasure may redact get their keyed hash now: the chain hashes that instead of the id.
 INSERT INTO audit.runs BY NAME
 SELECT
     run_id, flow, started_at, now() AS finished_at, 'completed' AS status, parameters,
@@ -28,7 +29,7 @@ SELECT run.run_id, a.*
 FROM work.accuracy AS a, work.run AS run;
 
 INSERT INTO audit.review_queue BY NAME
-SELECT run.run_id, q.*
+SELECT run.run_id, q.*, audit_id_key(q.inbound_id) AS inbound_key
 FROM work.review_queue AS q, work.run AS run;
 
 INSERT INTO audit.metrics BY NAME
@@ -36,5 +37,6 @@ SELECT run.run_id, m.*
 FROM work.metrics AS m, work.run AS run;
 
 INSERT INTO audit.violations BY NAME
-SELECT run.run_id, v."check", v.severity, v.record_table, v.record_id, v.subject, v.detail, v.rule
+SELECT run.run_id, v."check", v.severity, v.record_table, v.record_id, v.subject, v.detail, v.rule,
+       audit_id_key(v.record_id) AS record_key
 FROM work.violations AS v, work.run AS run;

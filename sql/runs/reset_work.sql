@@ -15,9 +15,9 @@ CREATE TABLE work.gate_results (
     gate VARCHAR, table_name VARCHAR, expectation VARCHAR, column_name VARCHAR, description VARCHAR,
     severity VARCHAR, success BOOLEAN, unexpected_count BIGINT, sample_rows BIGINT[], checked_at TIMESTAMPTZ
 );
-CREATE TABLE work.accuracy AS SELECT * EXCLUDE (run_id, seq, row_sha256, chain_sha256) FROM audit.accuracy LIMIT 0;
-CREATE TABLE work.review_queue AS SELECT * EXCLUDE (run_id, seq, row_sha256, chain_sha256, inbound_key) FROM audit.review_queue LIMIT 0;
-CREATE TABLE work.metrics AS SELECT * EXCLUDE (run_id, seq, row_sha256, chain_sha256) FROM audit.metrics LIMIT 0;
+CREATE TABLE work.accuracy AS SELECT * EXCLUDE (run_id, seq, row_sha256) FROM audit.accuracy LIMIT 0;
+CREATE TABLE work.review_queue AS SELECT * EXCLUDE (run_id, seq, row_sha256, inbound_key) FROM audit.review_queue LIMIT 0;
+CREATE TABLE work.metrics AS SELECT * EXCLUDE (run_id, seq, row_sha256) FROM audit.metrics LIMIT 0;
 CREATE TABLE work.violations (
     "check" VARCHAR, severity VARCHAR, record_table VARCHAR, record_id VARCHAR,
     subject VARCHAR, detail VARCHAR, rule VARCHAR

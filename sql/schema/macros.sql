@@ -1,6 +1,10 @@
+-- Macros live in the in-memory catalog of the connection's DuckDB instance, which its cursors
+-- share: created on every open, read-only opens included, never written into the warehouse file.
+-- Sessions find them through their search path (listwarden/warehouse.py configure_session).
+
 -- Purposes are dotted names; consent to a purpose covers its children.
 -- purpose_ancestors('marketing.offers') = ['marketing', 'marketing.offers'].
-CREATE OR REPLACE MACRO purpose_ancestors(purpose) AS
+CREATE OR REPLACE MACRO memory.main.purpose_ancestors(purpose) AS
     list_transform(
         range(1, len(string_split(purpose, '.')) + 1),
         depth -> array_to_string(string_split(purpose, '.')[1:depth], '.')
@@ -8,9 +12,18 @@ CREATE OR REPLACE MACRO purpose_ancestors(purpose) AS
 
 -- The runs a report's trends cover: the last 30 published runs up to the reported one (so a
 -- report rebuilt later is the same).
-CREATE OR REPLACE MACRO trend_runs(reported_run) AS TABLE
+CREATE OR REPLACE MACRO memory.main.trend_runs(reported_run) AS TABLE
     SELECT run_id, finished_at
     FROM audit.runs
     WHERE finished_at <= (SELECT finished_at FROM audit.runs WHERE run_id = reported_run)
     ORDER BY finished_at DESC
     LIMIT 30;
+
+-- HMAC-SHA256 (RFC 2104) of a text under the subject key, as hex, the same as
+-- listwarden.keys.subject_hash: the key's inner and outer pads are variables of the connection
+-- (set when the warehouse is opened), so that keyed hashes of millions of rows stay in SQL.
+CREATE OR REPLACE MACRO memory.main.keyed_hash(message) AS
+    sha256(getvariable('subject_outer_pad') || unhex(sha256(getvariable('subject_inner_pad') || encode(message))));
+
+-- The keyed hash that stands for an audit record id an erasure may redact.
+CREATE OR REPLACE MACRO memory.main.audit_id_key(record_id) AS keyed_hash('audit id:' || record_id);

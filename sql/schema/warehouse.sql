@@ -22,6 +22,10 @@ CREATE TABLE IF NOT EXISTS cache.numbers (
     parser_version VARCHAR
 );
 
+-- The keyed check value of the subject key this warehouse was built with (listwarden/warehouse.py):
+-- another key would give every number a new subject.
+CREATE TABLE IF NOT EXISTS core.subject_key_check (check_value VARCHAR);
+
 -- Normalised contacts: E.164 (valid numbers only), validity, line type, region, time zones.
 CREATE TABLE IF NOT EXISTS core.contacts (
     contact_id VARCHAR,
@@ -102,18 +106,20 @@ CREATE TABLE IF NOT EXISTS audit.runs (
     inputs JSON,
     policy_sha256 VARCHAR,
     code_version VARCHAR,
-    versions JSON
+    versions JSON,
+    policy JSON,  -- the policy the run applied (the report's record of processing)
+    seq BIGINT,
+    row_sha256 VARCHAR
 );
-
--- The policy a run applied, as its settings (the report's record of processing is made from it).
-ALTER TABLE audit.runs ADD COLUMN IF NOT EXISTS policy JSON;
 
 CREATE TABLE IF NOT EXISTS audit.steps (
     run_id VARCHAR,
     step VARCHAR,
     started_at TIMESTAMPTZ,
     finished_at TIMESTAMPTZ,
-    detail JSON
+    detail JSON,
+    seq BIGINT,
+    row_sha256 VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS audit.gate_results (
@@ -127,7 +133,9 @@ CREATE TABLE IF NOT EXISTS audit.gate_results (
     success BOOLEAN,
     unexpected_count BIGINT,
     sample_rows BIGINT[],
-    checked_at TIMESTAMPTZ
+    checked_at TIMESTAMPTZ,
+    seq BIGINT,
+    row_sha256 VARCHAR
 );
 
 -- What the accuracy step saw, one row per run that normalised numbers (the report's accuracy
@@ -143,7 +151,9 @@ CREATE TABLE IF NOT EXISTS audit.accuracy (
     line_types JSON,
     country_mismatches BIGINT,
     mismatch_pairs JSON,
-    values_parsed BIGINT
+    values_parsed BIGINT,
+    seq BIGINT,
+    row_sha256 VARCHAR
 );
 
 -- Counts a run reports by section: inbound (messages per kind), segments (messages per encoding
@@ -152,7 +162,9 @@ CREATE TABLE IF NOT EXISTS audit.metrics (
     run_id VARCHAR,
     section VARCHAR,
     name VARCHAR,
-    value BIGINT
+    value BIGINT,
+    seq BIGINT,
+    row_sha256 VARCHAR
 );
 
 -- Inbound messages that mention opting out but match no rule: a person decides.
@@ -161,7 +173,10 @@ CREATE TABLE IF NOT EXISTS audit.review_queue (
     inbound_id VARCHAR,
     subject VARCHAR,
     received_at TIMESTAMPTZ,
-    reason VARCHAR
+    reason VARCHAR,
+    inbound_key VARCHAR,
+    seq BIGINT,
+    row_sha256 VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS audit.violations (
@@ -172,7 +187,10 @@ CREATE TABLE IF NOT EXISTS audit.violations (
     record_id VARCHAR,
     subject VARCHAR,
     detail VARCHAR,
-    rule VARCHAR
+    rule VARCHAR,
+    record_key VARCHAR,
+    seq BIGINT,
+    row_sha256 VARCHAR
 );
 
 -- What retention and erasure deleted, phase by phase: plan (rows per rule and table, before the
@@ -187,36 +205,24 @@ CREATE TABLE IF NOT EXISTS audit.deletions (
     rows BIGINT,
     subjects VARCHAR[],
     outcome VARCHAR,
-    recorded_at TIMESTAMPTZ
+    recorded_at TIMESTAMPTZ,
+    record_keys VARCHAR[],  -- the keyed ids a redaction replaced by '(erased)'
+    seq BIGINT,
+    row_sha256 VARCHAR
 );
 
--- The audit chain (listwarden/audit.py): every audit row, in write order across all audit tables,
--- carries seq, the sha256 of its canonical content, and chain_sha256 = sha256(previous chain_sha256
--- + row_sha256). Ids an erasure may redact are chained through their keyed hash (record_key,
--- inbound_key), so a redaction leaves the chain intact. Added by ALTER so older warehouses gain them.
-ALTER TABLE audit.runs ADD COLUMN IF NOT EXISTS seq BIGINT;
-ALTER TABLE audit.runs ADD COLUMN IF NOT EXISTS row_sha256 VARCHAR;
-ALTER TABLE audit.runs ADD COLUMN IF NOT EXISTS chain_sha256 VARCHAR;
-ALTER TABLE audit.steps ADD COLUMN IF NOT EXISTS seq BIGINT;
-ALTER TABLE audit.steps ADD COLUMN IF NOT EXISTS row_sha256 VARCHAR;
-ALTER TABLE audit.steps ADD COLUMN IF NOT EXISTS chain_sha256 VARCHAR;
-ALTER TABLE audit.gate_results ADD COLUMN IF NOT EXISTS seq BIGINT;
-ALTER TABLE audit.gate_results ADD COLUMN IF NOT EXISTS row_sha256 VARCHAR;
-ALTER TABLE audit.gate_results ADD COLUMN IF NOT EXISTS chain_sha256 VARCHAR;
-ALTER TABLE audit.accuracy ADD COLUMN IF NOT EXISTS seq BIGINT;
-ALTER TABLE audit.accuracy ADD COLUMN IF NOT EXISTS row_sha256 VARCHAR;
-ALTER TABLE audit.accuracy ADD COLUMN IF NOT EXISTS chain_sha256 VARCHAR;
-ALTER TABLE audit.metrics ADD COLUMN IF NOT EXISTS seq BIGINT;
-ALTER TABLE audit.metrics ADD COLUMN IF NOT EXISTS row_sha256 VARCHAR;
-ALTER TABLE audit.metrics ADD COLUMN IF NOT EXISTS chain_sha256 VARCHAR;
-ALTER TABLE audit.review_queue ADD COLUMN IF NOT EXISTS seq BIGINT;
-ALTER TABLE audit.review_queue ADD COLUMN IF NOT EXISTS row_sha256 VARCHAR;
-ALTER TABLE audit.review_queue ADD COLUMN IF NOT EXISTS chain_sha256 VARCHAR;
-ALTER TABLE audit.violations ADD COLUMN IF NOT EXISTS seq BIGINT;
-ALTER TABLE audit.violations ADD COLUMN IF NOT EXISTS row_sha256 VARCHAR;
-ALTER TABLE audit.violations ADD COLUMN IF NOT EXISTS chain_sha256 VARCHAR;
-ALTER TABLE audit.deletions ADD COLUMN IF NOT EXISTS seq BIGINT;
-ALTER TABLE audit.deletions ADD COLUMN IF NOT EXISTS row_sha256 VARCHAR;
-ALTER TABLE audit.deletions ADD COLUMN IF NOT EXISTS chain_sha256 VARCHAR;
-ALTER TABLE audit.violations ADD COLUMN IF NOT EXISTS record_key VARCHAR;
-ALTER TABLE audit.review_queue ADD COLUMN IF NOT EXISTS inbound_key VARCHAR;
+-- The audit chain (listwarden/audit.py): every audit row carries its place in the chain (seq, one
+-- sequence across all audit tables) and row_sha256, the sha256 of its table, seq and canonical
+-- content. Ids an erasure may redact are hashed through their keyed hash (record_key, inbound_key),
+-- so a redaction leaves the hashes intact. A sealing binds each run's new rows of a table, up to
+-- 10,000 at a time, into a block of audit.chain (their row hashes' digest), and the blocks are
+-- chained: chain_sha256 = sha256(previous block's chain_sha256 + this block's description).
+CREATE TABLE IF NOT EXISTS audit.chain (
+    table_name VARCHAR,
+    run_id VARCHAR,
+    first_seq BIGINT,
+    last_seq BIGINT,
+    rows BIGINT,
+    digest VARCHAR,
+    chain_sha256 VARCHAR
+);

@@ -1,0 +1,1 @@
+INSERT INTO core.subject_key_check VALUES (keyed_hash($message))
