@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from listwarden import access, audit, keys, report
 from listwarden.cli import app
 from listwarden.warehouse import open_warehouse
+from listwarden.warehouse import transaction as warehouse_transaction
 
 
 @pytest.fixture(scope="module")
@@ -240,3 +241,23 @@ def test_each_gate_links_to_its_data_docs_page(tmp_path, demo_source, policy):
     failed = dict(next(o for o in data.gates if o["gate"] == "ingest.input"), success=False, unexpected_count=7)
     failing = gates.data_docs("ingest.input", [failed])
     assert "Failed" in failing and ">7<" in failing.replace(" ", "")
+
+
+def test_a_million_sealed_findings_verify_and_one_edit_or_deletion_among_them_is_named(tmp_path):
+    """Sealing and verifying are set-based: a night of a million findings, then one row tampered with."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    with open_warehouse(warehouse) as connection:
+        connection.execute("""
+            INSERT INTO audit.violations BY NAME
+            SELECT 'night-1' AS run_id, 'quiet_hours' AS "check", 'high' AS severity, 'messages' AS record_table,
+                   'm' || range AS record_id, sha256(range::VARCHAR) AS subject, 'sent at 23:10 local' AS detail,
+                   'policy quiet_hours' AS rule, audit_id_key('m' || range) AS record_key
+            FROM range(1000000)""")
+        with warehouse_transaction(connection):
+            head = audit.seal(connection)
+    assert head.seq == 1_000_000 and verify(warehouse).verified
+    tamper(warehouse, "UPDATE audit.violations SET detail = 'sent at 12:00 local' WHERE seq = 654321")
+    assert "audit.violations row seq 654321 was edited" in verify(warehouse).problem
+    tamper(warehouse, "UPDATE audit.violations SET detail = 'sent at 23:10 local' WHERE seq = 654321")
+    tamper(warehouse, "DELETE FROM audit.violations WHERE seq = 987654")
+    assert "row seq 987654 is missing before audit.violations row seq 987655" in verify(warehouse).problem
