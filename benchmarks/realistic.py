@@ -224,10 +224,12 @@ def generate(out: Path, contacts: int, messages: int, night: int, seed: int, as_
     connection = duckdb.connect()
     connection.execute("SET TimeZone = 'UTC'")
     connection.execute("SET enable_progress_bar = false")
+    connection.execute("SET preserve_insertion_order = false")  # rows in any order: COPY writes in parallel
     sql = connection.execute
     # Uniform draws from the seed, a tag and a key: u in [0, 1), hi in [0, n).
     sql(f"CREATE MACRO u(tag, k) AS (hash({s}, tag, k) % 1000000007) / 1000000007.0")
-    sql(f"CREATE MACRO hi(tag, k, n) AS CAST(hash({s}, tag, k) % n AS BIGINT)")
+    # (n cast to UBIGINT: UBIGINT % a non-constant INTEGER takes a path 50x slower)
+    sql(f"CREATE MACRO hi(tag, k, n) AS CAST(hash({s}, tag, k) % CAST(n AS UBIGINT) AS BIGINT)")
     sql(f"CREATE MACRO mid(tag, k) AS 'SM' || md5('{s}:' || tag || ':' || k)")
     sql(f"CREATE MACRO cid(i) AS 'cus_' || substr(md5('{s}:contact:' || i), 1, 20)")
     sql(f"""CREATE MACRO created_us(i) AS CASE WHEN i < {contacts}
@@ -341,6 +343,11 @@ def _list(values: list) -> str:
     return "[" + ", ".join(str(v) if isinstance(v, int) else f"'{v}'" for v in values) + "]"
 
 
+def _texts(values) -> str:
+    """A SQL list literal of any strings."""
+    return "[" + ", ".join("'" + str(v).replace("'", "''") + "'" for v in values) + "]"
+
+
 def _patterns(connection) -> None:
     connection.execute("""CREATE TABLE pat (pid INTEGER, region VARCHAR, cc VARCHAR, kind VARCHAR, weight INTEGER,
         prefixes VARCHAR[], rest INTEGER, s1 INTEGER, l1 INTEGER, s2 INTEGER, l2 INTEGER, s3 INTEGER, l3 INTEGER,
@@ -359,13 +366,6 @@ def _patterns(connection) -> None:
         SELECT (CASE kind WHEN 'mobile' THEN 0 ELSE 1000 END)
                + row_number() OVER (PARTITION BY kind ORDER BY pid, k) - 1 AS slot, pid
         FROM pat, range(weight) AS t(k)""")
-    connection.execute("CREATE TABLE bodies (marketing BOOLEAN, k INTEGER, weight INTEGER, body VARCHAR)")
-    connection.executemany("INSERT INTO bodies VALUES (?, ?, ?, ?)",
-                           [[True, k, w, b] for k, (w, b) in enumerate(MARKETING_BODIES)]
-                           + [[False, k, w, b] for k, (w, b) in enumerate(SERVICE_BODIES)])
-    connection.execute("""CREATE TABLE body_slots AS
-        SELECT marketing, row_number() OVER (PARTITION BY marketing ORDER BY k, r) - 1 AS slot, body
-        FROM bodies, range(weight) AS t(r)""")
     connection.execute("CREATE TABLE reply_kinds (k INTEGER, weight INTEGER, body VARCHAR, cat VARCHAR)")
     connection.executemany("INSERT INTO reply_kinds VALUES (?, ?, ?, ?)",
                            [[k, w, b, c] for k, (w, b, c) in enumerate(REPLIES)])
@@ -402,7 +402,8 @@ def _number_table(connection, numbers: int, strangers: int) -> None:
             raw := CASE WHEN kind = 'invalid' AND iv >= 6 THEN list_element({_list(JUNK)}, 1 + hi('junk', p, {len(JUNK)})) END
         ) AS n
         FROM drawn""")
-    connection.execute(f"CREATE TABLE strangers AS SELECT p - {STRANGER_BASE} AS sidx, n FROM numbers WHERE p >= {STRANGER_BASE}")
+    connection.execute(f"""CREATE TABLE strangers AS
+        SELECT p - {STRANGER_BASE} AS sidx, n, fmt(0, n) AS e164, fmt(1, n) AS spaced FROM numbers WHERE p >= {STRANGER_BASE}""")
     connection.execute(f"DELETE FROM numbers WHERE p >= {STRANGER_BASE}")
 
 
@@ -428,6 +429,7 @@ def _people_table(connection, people: int, contacts: int, end0_us: int) -> None:
         SELECT i, p, m, g, created, n, region, kind, form, cls,
                cid(i) AS contact_id,
                fmt(form, n) || CASE WHEN u('pad', i) < 0.01 THEN ' ' ELSE '' END AS phone,
+               fmt(0, n) AS e164, fmt(1, n) AS spaced, fmt(6, n) AS digits,  -- how message logs write it
                CASE
                    WHEN form = 5 THEN CASE WHEN cs < 50 THEN '' END
                    WHEN form IN (3, 4, 6) THEN CASE WHEN cs < 80 THEN region WHEN cs < 95 THEN lower(region)
@@ -456,13 +458,17 @@ def _messages_view(connection, total: int, per_day: int, contacts: int, stranger
     never held in memory. Like a real platform, the sender mostly stops marketing to a number
     after a STOP reply, and to a contact after an opt-out: 90% of what would have been marketing
     becomes a service message."""
-    marketing_total = sum(w for w, _ in MARKETING_BODIES)
-    service_total = sum(w for w, _ in SERVICE_BODIES)
+    marketing_slots = [k + 1 for k, (weight, _) in enumerate(MARKETING_BODIES) for _ in range(weight)]
+    service_slots = [k + 1 for k, (weight, _) in enumerate(SERVICE_BODIES) for _ in range(weight)]
+    days = [datetime.fromtimestamp((start_us + d * DAY_US) / 1e6, timezone.utc).strftime("%Y%m%d")
+            for d in range(total // per_day)]
     c = contacts
+    # range() runs on one thread; a scan of a table runs on all of them.
+    connection.execute(f"CREATE TABLE message_numbers AS SELECT range AS j FROM range({total})")
     connection.execute(f"""CREATE VIEW picks AS
         WITH b AS (
             SELECT j, j // {per_day} AS d, j % 4 AS pos, hi('burst', j // 4, 1000) < 30 AS burst
-            FROM range({total}) AS t(j)
+            FROM message_numbers
         ), t AS (
             SELECT *, CASE WHEN burst THEN j - pos ELSE j END AS l FROM b
         ), timed AS (
@@ -481,6 +487,8 @@ def _messages_view(connection, total: int, per_day: int, contacts: int, stranger
             FROM timed
         )
         SELECT * FROM picked""")
+    connection.execute(f"""CREATE MACRO logged_id(i, m, g, j, own) AS
+        CASE WHEN g > 1 AND u('wrong', j) < 0.011 AND i - m + (m + 1) % g < {c} THEN cid(i - m + (m + 1) % g) ELSE own END""")
     connection.execute(f"""CREATE TABLE stops AS
         SELECT number_of(i) AS p, min(sent_us + reply_delay(j)) AS stop_us
         FROM picks JOIN reply_slots AS rs ON rs.slot = hi('rbody', j, 1000)
@@ -488,7 +496,8 @@ def _messages_view(connection, total: int, per_day: int, contacts: int, stranger
         GROUP BY 1""")
     connection.execute(f"""CREATE VIEW msgs AS
         WITH shaped AS (
-            SELECT x.*, p.n, p.m, p.g, p.phone, p.contact_id AS own_id, st.n AS sn,
+            SELECT x.*, p.phone, p.e164, p.spaced, p.digits, st.e164 AS s_e164, st.spaced AS s_spaced,
+                   logged_id(x.i, p.m, p.g, x.j, p.contact_id) AS contact_id,
                    u('unk', x.l) < 0.005 AS unknown,
                    CASE WHEN u('pur', x.l) < 0.25
                           OR ((x.lead_us > stop.stop_us OR (p.later = 'opt_out' AND x.lead_us > p.later_us))
@@ -506,39 +515,45 @@ def _messages_view(connection, total: int, per_day: int, contacts: int, stranger
             LEFT JOIN stops AS stop ON stop.p = p.p
             LEFT JOIN strangers AS st ON st.sidx = hi('stranger', x.l, {strangers})
         ), bodied AS (
+            -- weighted template draws as constant-list lookups (a join with a slot table costs 10x more here)
             SELECT s.*, starts_with(purpose, 'marketing') AS mk,
-                   CASE WHEN pos = 3 THEN hi('body3', j, CASE WHEN starts_with(purpose, 'marketing')
-                                                              THEN {marketing_total} ELSE {service_total} END)
-                        ELSE hi('body', l, CASE WHEN starts_with(purpose, 'marketing')
-                                                THEN {marketing_total} ELSE {service_total} END) END AS body_slot
+                   CASE WHEN starts_with(purpose, 'marketing')
+                        THEN list_element({_texts(m for _, m in MARKETING_BODIES)}, list_element({_list(marketing_slots)},
+                                 1 + hi(CASE WHEN pos = 3 THEN 'body3' ELSE 'body' END, CASE WHEN pos = 3 THEN j ELSE l END,
+                                        {len(marketing_slots)})))
+                        ELSE list_element({_texts(m for _, m in SERVICE_BODIES)}, list_element({_list(service_slots)},
+                                 1 + hi(CASE WHEN pos = 3 THEN 'body3' ELSE 'body' END, CASE WHEN pos = 3 THEN j ELSE l END,
+                                        {len(service_slots)})))
+                   END AS body
             FROM shaped AS s
         )
-        SELECT j, l, i, sent_us, n, sn, unknown,
-               mid('m', j) AS message_id,
-               CASE WHEN g > 1 AND u('wrong', j) < 0.011 AND i - m + (m + 1) % g < {c}
-                    THEN cid(i - m + (m + 1) % g) ELSE own_id END AS contact_id,
-               CASE WHEN unknown THEN fmt(CASE WHEN u('unkf', l) < 0.8 THEN 0 ELSE 1 END, sn)
+        SELECT mid('m', j) AS message_id, contact_id,
+               CASE WHEN unknown THEN (CASE WHEN u('unkf', l) < 0.8 THEN s_e164 ELSE s_spaced END)
                     WHEN u('tpf', l) < 0.62 THEN phone
-                    ELSE fmt(CASE WHEN u('alt', l) < 0.5 THEN 0 WHEN u('alt', l) < 0.8 THEN 6 ELSE 1 END, n) END AS to_phone,
+                    WHEN u('alt', l) < 0.5 THEN e164 WHEN u('alt', l) < 0.8 THEN digits ELSE spaced END AS to_phone,
                purpose,
-               CASE WHEN mk THEN 'cmp-' || strftime(make_timestamp({start_us} + d * {DAY_US}), '%Y%m%d')
-                                 || '-' || (1 + hi('cmp', l, 3)) END AS campaign_id,
+               CASE WHEN mk THEN 'cmp-' || list_element({_texts(days)}, 1 + d) || '-' || (1 + hi('cmp', l, 3)) END AS campaign_id,
                CASE WHEN u('snd', l) < 0.8 THEN 'Acme' WHEN u('snd', l) < 0.9 THEN 'ACME' ELSE '22395' END AS sender_id,
-               replace(replace(bs.body, '{{code}}', lpad(CAST(hi('code', CASE WHEN pos = 3 THEN j ELSE l END, 1000000) AS VARCHAR), 6, '0')),
-                       '{{order}}', 'A' || lpad(CAST(hi('order', CASE WHEN pos = 3 THEN j ELSE l END, 10000000) AS VARCHAR), 7, '0'))
-                   AS body
-        FROM bodied
-        JOIN body_slots AS bs ON bs.marketing = bodied.mk AND bs.slot = bodied.body_slot""")
+               CASE WHEN NOT contains(body, '{{') THEN body ELSE
+                   replace(replace(body, '{{code}}', lpad(CAST(hi('code', CASE WHEN pos = 3 THEN j ELSE l END, 1000000) AS VARCHAR), 6, '0')),
+                           '{{order}}', 'A' || lpad(CAST(hi('order', CASE WHEN pos = 3 THEN j ELSE l END, 10000000) AS VARCHAR), 7, '0'))
+               END AS body,
+               sent_us
+        FROM bodied""")
 
 
 def _replies_table(connection, strangers: int) -> None:
     """Inbound replies to 2% of the messages (received after the night's end they wait for a later
     night), with the opt-outs the platform recorded for them and the answers to HELP."""
     connection.execute(f"""CREATE TABLE replies AS
-        WITH r AS (
-            SELECT j, sent_us, contact_id AS logged_contact_id, n, sn, unknown,
-                   u('rstr', j) < 0.05 AS from_stranger
-            FROM msgs WHERE u('reply', j) < 0.02
+        WITH x AS MATERIALIZED (
+            SELECT * FROM picks WHERE u('reply', j) < 0.02
+        ), r AS (
+            SELECT x.j, x.sent_us, logged_id(x.i, p.m, p.g, x.j, p.contact_id) AS logged_contact_id, p.n, st.n AS sn,
+                   u('unk', x.l) < 0.005 AS unknown, u('rstr', x.j) < 0.05 AS from_stranger
+            FROM x
+            JOIN people AS p USING (i)
+            LEFT JOIN strangers AS st ON st.sidx = hi('stranger', x.l, {strangers})
         ), d AS (
             SELECT r.*, rs.body, rs.cat, st.n AS other,
                    sent_us + reply_delay(j) AS received_us

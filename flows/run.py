@@ -31,8 +31,8 @@ def run(flow: str, run_id: str | None, warehouse: str, policy: str, reports: str
         tasks.begin_run(warehouse, current.run_id, flow, parameters, policy)
         yield current
         tasks.publish(warehouse)
-        tasks.finish_deletions(warehouse, reports)
+        finished = tasks.finish_deletions(warehouse, reports)
         from flows.report import report  # a subflow of this run
 
         current.report = report(warehouse=warehouse, reports=reports, run_id=current.run_id)
-        tasks.raise_if_deletions_refused(warehouse, current.run_id)
+        tasks.raise_if_deletions_failed(warehouse, current.run_id, finished)

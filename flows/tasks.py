@@ -67,11 +67,12 @@ def finish_deletions(warehouse: str, reports: str) -> dict:
     return detail
 
 
-@task(name="check deletions were not refused", **QUIET)
-def raise_if_deletions_refused(warehouse: str, run_id: str) -> None:
-    """Fail the run, after it published and reported, when its retention plan was refused."""
-    with open_warehouse(warehouse) as connection:
-        retention.raise_if_refused(connection, run_id)
+@task(name="check deletions", **QUIET)
+def raise_if_deletions_failed(warehouse: str, run_id: str, finished: dict) -> None:
+    """Fail the run, after it published and reported, when its retention plan was refused or
+    the deletions did not verify."""
+    with open_warehouse(warehouse, read_only=True) as connection:
+        retention.raise_if_failed(connection, run_id, finished)
 
 
 @task(name="write report", **QUIET)

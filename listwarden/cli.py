@@ -2,7 +2,9 @@
 
 Exit codes: 0 the run completed (findings are a completed run), 2 the input or the policy was
 rejected, 3 a gate stopped the run (or refused its deletions), 4 the warehouse could not be
-opened, 5 the audit chain does not verify, 1 anything else.
+opened (in use, a key missing or wrong), 5 the audit chain does not verify, 6 deletions were
+applied but their verification found a deleted value (the run is published and reported),
+1 anything else.
 """
 
 from __future__ import annotations
@@ -373,7 +375,7 @@ def _errors_as_exit_codes() -> Iterator[None]:
     from listwarden.ingest import SourceError
     from listwarden.policy import PolicyError
     from listwarden.report import ReportError
-    from listwarden.retention import DeletionRefused
+    from listwarden.retention import DeletionNotVerified, DeletionRefused
     from listwarden.warehouse import WarehouseError
 
     try:
@@ -384,6 +386,8 @@ def _errors_as_exit_codes() -> Iterator[None]:
         _fail(3, f"stopped: {error}")
     except DeletionRefused as error:
         _fail(3, f"deletions refused: {error}")
+    except DeletionNotVerified as error:
+        _fail(6, f"deletions not verified: {error}")
     except (WarehouseError, KeyMissing) as error:
         _fail(4, f"warehouse: {error}")
 

@@ -65,6 +65,17 @@ class ReportData:
         return sum(row.findings for row in self.checks)
 
     @property
+    def outcome(self) -> str:
+        """How the run ended: published, and what became of its deletions."""
+        verified = [row for row in self.deletions if row["phase"] == "verify"]
+        refused = [row for row in self.deletions if (row["outcome"] or "").startswith("refused")]
+        if refused:
+            return "published; deletions refused"
+        if verified:
+            return f"published; deletions {'verified' if verified[-1]['action'] == 'verified' else 'NOT verified'}"
+        return "published"
+
+    @property
     def failed_gates(self) -> list[dict]:
         return [gate for gate in self.gates if not gate["success"]]
 

@@ -96,7 +96,7 @@ def implemented_checks() -> set[str]:
 def run_retention(warehouse: Path, policy: Policy, reports: Path, dry_run: bool = False,
                   allow_large_deletion: bool = False, run_id: str = "retention-run") -> dict:
     """The retention flow's steps without Prefect: plan, check, gate (a refusal publishes the plan
-    and deletes nothing), publish (apply), finish; raises DeletionRefused last."""
+    and deletes nothing), publish (apply), finish; raises DeletionRefused or DeletionNotVerified last."""
     from listwarden import retention
 
     with open_warehouse(warehouse) as connection:
@@ -114,7 +114,7 @@ def run_retention(warehouse: Path, policy: Policy, reports: Path, dry_run: bool 
         runs.publish(connection)
     finished = retention.finish(warehouse, reports)
     with open_warehouse(warehouse) as connection:
-        retention.raise_if_refused(connection, run_id)
+        retention.raise_if_failed(connection, run_id, finished)
     return {**planned, **finished}
 
 
@@ -130,4 +130,7 @@ def run_erasure(warehouse: Path, policy: Policy, reports: Path, subject: str | N
             detail.update(planned)
         gates.check(connection, "retention.output")
         runs.publish(connection)
-    return {**planned, **retention.finish(warehouse, reports)}
+    finished = retention.finish(warehouse, reports)
+    with open_warehouse(warehouse) as connection:
+        retention.raise_if_failed(connection, run_id, finished)
+    return {**planned, **finished}

@@ -66,7 +66,7 @@ def test_nightly_records_the_run_its_steps_and_every_gate(nightly_run):
         gates_run = {row[0] for row in connection.execute("SELECT DISTINCT gate FROM audit.gate_results").fetchall()}
         steps = [row[0] for row in connection.execute("SELECT step FROM audit.steps ORDER BY started_at").fetchall()]
     (flow, status, inputs, versions), = run
-    assert (flow, status) == ("nightly", "completed")
+    assert (flow, status) == ("nightly", "published")
     assert {entry["table"] for entry in json.loads(inputs)} == {"contacts", "consents", "messages", "inbound", "deactivations"}
     assert all(len(entry["sha256"]) == 64 for entry in json.loads(inputs))
     assert set(json.loads(versions)) == {"phonenumbers", "duckdb", "great-expectations", "prefect", "polars"}

@@ -305,6 +305,105 @@ def test_nothing_due_means_nothing_rewritten(tmp_path, warehouse_path, policy):
     assert data.certificate["verification"] == {"verified": None, "outcome": "nothing held on this subject: nothing to delete"}
 
 
+# --- numbers shared by contacts, typed differently ------------------------------------------
+
+SHARED_E164, ALONE_E164 = "+447400123450", "+447400123452"
+
+
+def shared_numbers_source(directory: Path) -> Path:
+    """Contacts sharing a number typed differently, in every table: what retention deletes of a
+    contact must leave alone what a kept contact still holds, and verification must agree."""
+    contacts = [
+        person("gone-a", "+44 7400 123450", 100, 1), person("kept-b", "07400 123450", 300, 1),
+        {**person("gone-c", "07400123451", 100, 1), "country": ""},  # national, no hint: invalid
+        person("kept-d", "07400123451", 300, 1),  # the same text, with its hint: valid
+        person("gone-e", ALONE_E164, 100, 1),  # nobody else holds it
+    ]
+    consents = [consent("ev-b", "kept-b", "marketing", "opt_in", ago(200)),
+                consent("ev-d", "kept-d", "marketing", "opt_in", ago(200))]
+    messages = [
+        message("m-a", "gone-a", "service.updates", ago(3), to_phone=SHARED_E164),
+        message("m-b", "kept-b", "service.updates", ago(3), to_phone="07400123450"),
+        message("m-c", "gone-c", "service.updates", ago(3), to_phone="07400123451"),
+        message("m-d", "kept-d", "service.updates", ago(3), to_phone="07400123451"),
+        message("m-e", "gone-e", "service.updates", ago(3), to_phone=ALONE_E164),
+        message("m-e-under-b", "kept-b", "service.updates", ago(3), to_phone="+44 7400 123452"),  # logged under b
+    ]
+    inbound = [
+        inbound_row("r-e164", SHARED_E164, "thanks", ago(2)), inbound_row("r-national", "07400 123450", "ok", ago(2)),
+        inbound_row("r-c", "07400123451", "thanks", ago(2)), inbound_row("r-e", ALONE_E164, "thanks", ago(2)),
+    ]
+    deactivations = [{"phone": SHARED_E164, "deactivated_at": ago(400)}, {"phone": ALONE_E164, "deactivated_at": ago(400)}]
+    return write_source(directory, contacts=contacts, consents=consents, messages=messages, inbound=inbound,
+                        deactivations=deactivations)
+
+
+def held_rows(warehouse: Path) -> dict[str, set]:
+    with open_warehouse(warehouse) as connection:
+        return {
+            "contacts": ids(connection, "SELECT contact_id FROM staging.contacts"),
+            "messages": ids(connection, "SELECT message_id FROM staging.messages"),
+            "inbound": ids(connection, "SELECT inbound_id FROM staging.inbound"),
+            "deactivations": ids(connection, "SELECT phone FROM staging.deactivations"),
+            "cache": ids(connection, "SELECT e164 FROM cache.numbers WHERE e164 IS NOT NULL"),
+        }
+
+
+def test_retention_of_contacts_sharing_numbers_deletes_what_only_they_hold_and_verifies(plaintext, tmp_path, policy):
+    warehouse, reports = tmp_path / "var" / "warehouse.duckdb", tmp_path / "var" / "reports"
+    run_engine(shared_numbers_source(tmp_path / "source"), warehouse, policy)
+    finished = run_retention(warehouse, policy, reports, allow_large_deletion=True)
+    assert finished["verified"], finished["verification"]
+    held = held_rows(warehouse)
+    assert held["contacts"] == {"kept-b", "kept-d"}
+    assert held["messages"] == {"m-b", "m-d", "m-e-under-b"}  # messages follow their contact
+    assert held["inbound"] == {"r-e164", "r-national"}  # kept-b holds the number; r-c was gone-c's text
+    assert held["deactivations"] == {SHARED_E164}
+    assert SHARED_E164 in held["cache"] and ALONE_E164 not in held["cache"]
+    assert files_holding(tmp_path / "var", [ALONE_E164]) == {}  # the number only gone-e held, as E.164
+    assert files_holding(tmp_path / "var", ["+44 7400 123452"])  # ...but kept-b's log still says where it sent
+
+
+def test_erasure_of_a_shared_number_takes_it_from_every_table_and_every_byte(plaintext, tmp_path, policy):
+    warehouse, reports = tmp_path / "var" / "warehouse.duckdb", tmp_path / "var" / "reports"
+    run_engine(shared_numbers_source(tmp_path / "source"), warehouse, policy)
+    finished = run_erasure(warehouse, policy, reports, subject=access.subject_of(ALONE_E164))
+    assert finished["verified"], finished["verification"]
+    held = held_rows(warehouse)
+    assert "gone-e" not in held["contacts"] and {"m-e", "m-e-under-b"}.isdisjoint(held["messages"])
+    assert files_holding(tmp_path / "var", [ALONE_E164, "7400 123452", "gone-e"]) == {}
+    finished = run_erasure(warehouse, policy, reports, subject=access.subject_of(SHARED_E164), run_id="second-erasure")
+    assert finished["verified"], finished["verification"]
+    held = held_rows(warehouse)
+    assert {"gone-a", "kept-b"}.isdisjoint(held["contacts"]) and "r-national" in held["inbound"]
+    assert files_holding(tmp_path / "var", [SHARED_E164, "7400 123450\"", "gone-a", "kept-b"]) == {}
+
+
+def test_a_verification_that_finds_a_deleted_value_is_recorded_reported_and_exits_6(plaintext, prefect_server, tmp_path,
+                                                                                   policy_path):
+    from typer.testing import CliRunner
+
+    from listwarden.cli import app
+
+    warehouse, reports = tmp_path / "var" / "warehouse.duckdb", tmp_path / "var" / "reports"
+    source = shared_numbers_source(tmp_path / "source")
+    runner = CliRunner()
+    options = ["--warehouse", str(warehouse), "--reports", str(reports)]
+    reports.mkdir(parents=True)
+    reports.joinpath("stray-copy.csv").write_text(f"phone\n{ALONE_E164}\n")  # someone left a copy lying there
+    result = runner.invoke(app, ["run", "nightly", "--source", str(source), "--allow-large-deletion", *options])
+    assert result.exit_code == 6, (result.exit_code, result.stderr[-3000:], result.exception)
+    assert "deletions not verified" in result.stderr and "stray-copy.csv holds deleted values" in result.stderr
+    assert ALONE_E164 not in result.output
+    with open_warehouse(warehouse) as connection:
+        run_id, = connection.execute("SELECT run_id FROM audit.runs WHERE flow = 'nightly'").fetchone()
+        outcome = connection.execute("SELECT action FROM audit.deletions WHERE run_id = $r AND phase = 'verify'",
+                                     {"r": run_id}).fetchall()
+    assert outcome == [("failed",)]
+    page = (reports / run_id / "index.html").read_text(encoding="utf-8")
+    assert "stray-copy.csv holds deleted values" in page and (reports / run_id / "chain_head.txt").is_file()
+
+
 # --- faults -------------------------------------------------------------------------------
 
 JOB = """

@@ -1,7 +1,10 @@
 -- duplicate_number: the same E.164 on more than one contact; all but the earliest created_at
--- (ties broken by contact_id) are flagged. Grouping first keeps the sort off the whole list.
+-- (ties broken by contact_id) are flagged. Grouping first keeps the sort off the whole list. The
+-- detail does not name the earlier contact: its id would outlive an erasure of that contact (the
+-- subject, the same keyed hash for both, leads an auditor to it).
 WITH shared AS (
-    SELECT e164, arg_min(contact_id, (created_at, contact_id)) AS first_contact_id
+    SELECT e164, arg_min(contact_id, (created_at, contact_id)) AS first_contact_id,
+           min(created_at) AS first_created_at, count(*) AS holders
     FROM work.contacts
     WHERE e164 IS NOT NULL
     GROUP BY e164
@@ -11,7 +14,8 @@ SELECT
     'contacts' AS record_table,
     c.contact_id AS record_id,
     c.subject,
-    'same number as contact ' || shared.first_contact_id || ', created earlier' AS detail
+    'same number as a contact created earlier (' || strftime(shared.first_created_at, '%Y-%m-%d') || '); '
+        || shared.holders || ' contacts hold it' AS detail
 FROM work.contacts AS c
 JOIN shared USING (e164)
 WHERE c.contact_id <> shared.first_contact_id

@@ -7,3 +7,11 @@ UNION ALL
 SELECT 'inbound', i.inbound_id, i.subject, s.as_of
 FROM work.inbound AS i, work.retention_settings AS s
 WHERE i.subject = $subject
+UNION ALL
+-- Messages to the number, whichever contact they were logged under.
+SELECT 'messages', m.message_id, $subject, s.as_of
+FROM staging.messages AS m
+LEFT JOIN staging.contacts AS c ON c.contact_id = m.contact_id
+JOIN cache.numbers AS n ON n.raw IS NOT DISTINCT FROM m.to_phone AND n.default_region IS NOT DISTINCT FROM c.country
+CROSS JOIN work.retention_settings AS s
+WHERE n.subject = $subject

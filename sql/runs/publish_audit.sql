@@ -3,7 +3,7 @@
 -- erasure may redact get their keyed hash now: the chain hashes that instead of the id.
 INSERT INTO audit.runs BY NAME
 SELECT
-    run_id, flow, started_at, now() AS finished_at, 'completed' AS status, parameters,
+    run_id, flow, started_at, now() AS finished_at, 'published' AS status, parameters,
     (
         SELECT to_json(coalesce(list(
             {'table': table_name, 'file': file, 'format': format, 'rows': rows, 'sha256': sha256}
