@@ -116,3 +116,39 @@ def test_the_accuracy_job_agrees_with_phonenumbers_on_every_case(tmp_path, polic
     assert len(ours) == len(CASES)
     disagreements = [case for index, case in enumerate(CASES) if ours[f"c{index}"] != expected(*case)]
     assert not disagreements, f"{len(disagreements)} disagreements, first {disagreements[:5]}"
+
+
+def metadata_bounds() -> tuple[int, int]:
+    """The fewest and most digits (country code and national number) of a number phonenumbers can
+    call valid, from every region's and non-geographic code's possible lengths."""
+    metadata = [phonenumbers.PhoneMetadata.metadata_for_region(region) for region in phonenumbers.SUPPORTED_REGIONS]
+    metadata += [phonenumbers.PhoneMetadata.metadata_for_nongeo_region(code)
+                 for code in phonenumbers.COUNTRY_CODES_FOR_NON_GEO_REGIONS]
+    lengths = [len(str(m.country_code)) + length for m in metadata
+               for description in (m.general_desc, *(getattr(m, name) for name in (
+                   "fixed_line", "mobile", "toll_free", "premium_rate", "shared_cost", "personal_number", "voip",
+                   "pager", "uan", "voicemail")))
+               if description is not None for length in description.possible_length if length > 0]
+    return min(lengths), max(lengths)
+
+
+@pytest.mark.parametrize("gate", ["accuracy.output", "compliance.output"])
+def test_the_e164_shape_the_gates_check_is_exactly_what_the_metadata_allows(gate):
+    """A gate stricter than phonenumbers would stop a night on one odd but valid number."""
+    import re
+
+    from listwarden.gates import load_suite
+
+    (query,) = [e["kwargs"]["unexpected_rows_query"] for e in load_suite(gate)["expectations"]
+                if e["meta"].get("column") == "e164"]
+    fewer, more = map(int, re.search(r"\[0-9\]\{\{(\d+),(\d+)\}\}", query).groups())
+    assert (fewer + 1, more + 1) == metadata_bounds()  # the first digit is outside the braces
+
+
+def test_a_valid_number_of_six_digits_passes_every_gate(tmp_path, policy):
+    from support import contact, run_engine, write_source
+
+    shortest = "+989601"  # Iran's example UAN number: valid, six digits after the +
+    assert phonenumbers.is_valid_number(phonenumbers.parse(shortest, None))
+    source = write_source(tmp_path / "source", contacts=[contact("c-short", shortest, country="IR"), contact("c-2")])
+    run_engine(source, tmp_path / "warehouse.duckdb", policy, with_gates=True)  # GateFailed would stop it
