@@ -28,6 +28,8 @@ def run(flow: str, run_id: str | None, warehouse: str, policy: str, reports: str
         return
     current = Run(str(flow_run.get_id()))
     with runs.exclusive(Path(warehouse), current.run_id):
+        tasks.finish_deletions(warehouse, reports)  # of an earlier run, stopped after it published
+        tasks.write_missing_reports(warehouse, reports)
         tasks.begin_run(warehouse, current.run_id, flow, parameters, policy)
         yield current
         tasks.publish(warehouse)

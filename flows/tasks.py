@@ -75,6 +75,16 @@ def raise_if_deletions_failed(warehouse: str, run_id: str, finished: dict) -> No
         retention.raise_if_failed(connection, run_id, finished)
 
 
+@task(name="write missing reports", **QUIET)
+def write_missing_reports(warehouse: str, reports: str) -> list[str]:
+    """Reports of earlier runs that published but were stopped before they reported."""
+    with open_warehouse(warehouse) as connection:
+        written = report.write_missing(connection, Path(reports))
+    if written:
+        get_run_logger().info("wrote the missing reports of %d earlier runs", len(written))
+    return written
+
+
 @task(name="write report", **QUIET)
 def write_report(warehouse: str, reports: str, run_id: str | None) -> str:
     with open_warehouse(warehouse) as connection:

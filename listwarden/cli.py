@@ -369,27 +369,37 @@ def _run(flow_call: Callable[[], str | None]) -> None:
 @contextmanager
 def _errors_as_exit_codes() -> Iterator[None]:
     """Known failures become one clear line on stderr and an exit code; others propagate."""
+    try:
+        yield
+    except Exception as error:
+        status = exit_status(error)
+        if status is None:
+            raise
+        _fail(*status)
+
+
+def exit_status(error: BaseException) -> tuple[int, str] | None:
+    """The exit code and the one line a known failure is reported with (None: not a known one)."""
     from listwarden.export import ExportError
     from listwarden.gates import GateFailed
-    from listwarden.keys import KeyMissing
     from listwarden.ingest import SourceError
+    from listwarden.keys import KeyMissing
     from listwarden.policy import PolicyError
     from listwarden.report import ReportError
     from listwarden.retention import DeletionNotVerified, DeletionRefused
     from listwarden.warehouse import WarehouseError
 
-    try:
-        yield
-    except (SourceError, PolicyError, ExportError, ReportError) as error:
-        _fail(2, f"rejected: {error}")
-    except GateFailed as error:
-        _fail(3, f"stopped: {error}")
-    except DeletionRefused as error:
-        _fail(3, f"deletions refused: {error}")
-    except DeletionNotVerified as error:
-        _fail(6, f"deletions not verified: {error}")
-    except (WarehouseError, KeyMissing) as error:
-        _fail(4, f"warehouse: {error}")
+    if isinstance(error, (SourceError, PolicyError, ExportError, ReportError)):
+        return 2, f"rejected: {error}"
+    if isinstance(error, GateFailed):
+        return (2, f"rejected: {error}") if error.rejects_source else (3, f"stopped: {error}")
+    if isinstance(error, DeletionRefused):
+        return 3, f"deletions refused: {error}"
+    if isinstance(error, DeletionNotVerified):
+        return 6, f"deletions not verified: {error}"
+    if isinstance(error, (WarehouseError, KeyMissing)):
+        return 4, f"warehouse: {error}"
+    return None
 
 
 def _fail(code: int, message: str) -> None:

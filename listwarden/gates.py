@@ -24,6 +24,7 @@ from functools import cache
 from pathlib import Path
 
 import duckdb
+from duckdb_engine import ConnectionWrapper
 
 from listwarden import warehouse
 
@@ -59,6 +60,12 @@ class GateFailed(RuntimeError):
         lines = dict.fromkeys(_describe(failure, sources) for failure in shown)  # once each, in order
         super().__init__(f"gate {gate} stopped the run: " + "; ".join(lines))
 
+    @property
+    def rejects_source(self) -> bool:
+        """Every failure is about the source files as read (the landing tables): a source that
+        does not fit the contract, not a step that went wrong."""
+        return all(failure.table_name.startswith("landing.") for failure in self.failures)
+
 
 def suite_path(gate: str) -> Path:
     return EXPECTATIONS_DIR / f"{gate}.json"
@@ -68,11 +75,13 @@ def load_suite(gate: str) -> dict:
     return json.loads(suite_path(gate).read_text(encoding="utf-8"))
 
 
-def check(connection: duckdb.DuckDBPyConnection, gate: str, record: bool = True) -> list[Outcome]:
+def check(connection: duckdb.DuckDBPyConnection, gate: str, record: bool = True,
+          in_transaction: bool = False) -> list[Outcome]:
     """Validate every table the suite names; raise GateFailed if a critical expectation failed.
 
     Outcomes are recorded in work.gate_results (published with the run) unless `record` is
-    false: the report's gates run after the run was published.
+    false: the report's gates run after the run was published. `in_transaction`: the caller's
+    open transaction holds what the suite checks, so GX must run in the caller's own session.
     """
     suite = load_suite(gate)
     outcomes = []
@@ -80,7 +89,7 @@ def check(connection: duckdb.DuckDBPyConnection, gate: str, record: bool = True)
         sorted(suite["expectations"], key=lambda e: e["meta"]["table"]), key=lambda e: e["meta"]["table"]
     )
     for table, expectations in by_table:
-        outcomes += _validate_table(connection, gate, table, list(expectations))
+        outcomes += _validate_table(connection, gate, table, list(expectations), in_transaction)
     if record:
         checked_at = datetime.now(UTC)
         for outcome in outcomes:
@@ -92,7 +101,7 @@ def check(connection: duckdb.DuckDBPyConnection, gate: str, record: bool = True)
 
 
 def _validate_table(
-    connection: duckdb.DuckDBPyConnection, gate: str, table: str, expectations: list[dict]
+    connection: duckdb.DuckDBPyConnection, gate: str, table: str, expectations: list[dict], in_transaction: bool
 ) -> list[Outcome]:
     import great_expectations as gx
 
@@ -109,7 +118,7 @@ def _validate_table(
         name="warehouse",
         connection_string="duckdb:///:memory:",
         create_temp_table=False,
-        kwargs={"creator": lambda: _gate_connection(connection)},
+        kwargs={"creator": lambda: _gate_connection(connection, in_transaction)},
     )
     asset = datasource.add_table_asset(name=table, table_name=name, schema_name=schema)
     batch = asset.add_batch_definition_whole_table("whole table").get_batch()
@@ -238,17 +247,36 @@ def _close(execution_engine) -> None:
     execution_engine.engine.dispose()
 
 
-def _gate_connection(connection: duckdb.DuckDBPyConnection):
-    """A cursor on the run's connection (same database, its own session) for GX's SQLAlchemy engine."""
-    from duckdb_engine import ConnectionWrapper
+def _gate_connection(connection: duckdb.DuckDBPyConnection, in_transaction: bool) -> ConnectionWrapper:
+    """For GX's SQLAlchemy engine: a cursor on the run's connection (same database, its own
+    session), or inside a transaction the connection itself, wrapped so that GX may neither
+    commit, roll back nor close it (SQLAlchemy rolls back every connection handed back to it)."""
     from sqlalchemy.exc import SAWarning
 
     # duckdb_engine does not map DuckDB's LIST type for SQLAlchemy; GX never needs it to.
     warnings.filterwarnings("ignore", message="Did not recognize type", category=SAWarning)
 
+    if in_transaction:
+        return _CallersSession(connection)
     cursor = connection.cursor()
     warehouse.configure_session(cursor)
     return ConnectionWrapper(cursor)
+
+
+class _CallersSession(ConnectionWrapper):
+    """The caller's own session: its transaction stays the caller's."""
+
+    def begin(self) -> None:
+        pass
+
+    def commit(self) -> None:
+        pass
+
+    def rollback(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.closed = True
 
 
 def data_docs(gate: str, outcomes: list[dict]) -> str:

@@ -9,14 +9,21 @@ from __future__ import annotations
 import csv
 import gzip
 import hashlib
+import json
+import re
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
 from listwarden import checks, warehouse
-from listwarden.contract import SOURCE_SUFFIXES, TABLES, Table
+from listwarden.contract import MANIFEST, SOURCE_SUFFIXES, TABLES, TEXT_TYPES, TIMESTAMP_TYPES, Table
 from listwarden.policy import Policy
+
+BLOCK = 1 << 20
+NUL, NEWLINE = b"\0", b"\n"
+_CSV_LINE = re.compile(r"\bline:? (\d+)", re.IGNORECASE)
 
 
 class SourceError(ValueError):
@@ -31,6 +38,10 @@ class SourceFile:
     @property
     def format(self) -> str:
         return "parquet" if self.path.suffix == ".parquet" else "csv"
+
+    @property
+    def compressed(self) -> bool:
+        return self.path.name.endswith(".gz")
 
 
 def find_sources(source: Path) -> dict[str, SourceFile]:
@@ -55,10 +66,12 @@ def find_sources(source: Path) -> dict[str, SourceFile]:
 def land(connection: duckdb.DuckDBPyConnection, source: Path, policy: Policy) -> dict:
     """Read every source table as text into `landing.<table>` with its 1-based `_row`.
 
-    What was read (file, rows, content hash) goes to work.inputs. Contacts columns outside the
-    contract and `declared_fields` are recorded in work.undeclared_fields and not kept.
+    What was read (file, rows, content hash) goes to work.inputs, checked against the source's
+    manifest.json when it has one. Contacts columns outside the contract and `declared_fields`
+    are recorded in work.undeclared_fields and not kept.
     """
     files = find_sources(source)
+    manifest = _manifest(Path(source), files)
     warehouse.run_script(connection, "ingest/reset_landing")
     inputs = []
     for table in TABLES:
@@ -67,6 +80,7 @@ def land(connection: duckdb.DuckDBPyConnection, source: Path, policy: Policy) ->
         else:
             _land_empty(connection, table)
     for entry in inputs:
+        _check_manifest(manifest, entry)
         warehouse.run(connection, "ingest/record_input", **entry)
     return {"rows_read": {entry["table_name"]: entry["rows"] for entry in inputs}}
 
@@ -83,19 +97,18 @@ def promote(connection: duckdb.DuckDBPyConnection) -> dict:
 
 def check(connection: duckdb.DuckDBPyConnection) -> dict:
     """Minimisation: contacts columns that are neither in the contract nor declared."""
-    return {"findings": checks.run_checks(connection, "ingest", {})}
+    return {"findings": checks.run_checks(connection, "ingest", {"number_like": warehouse.NUMBER_LIKE.pattern})}
 
 
 def _land_file(connection: duckdb.DuckDBPyConnection, table: Table, source: SourceFile, policy: Policy) -> dict:
-    header = _header(connection, source)
+    digest = _read_through(source)
     landing = f"landing.{table.name}"
     if source.format == "csv":
+        header = _csv_header(source)
         _read_csv(connection, landing, source, header)
     else:
-        warehouse.execute(
-            connection, f"CREATE TABLE {landing} AS {warehouse.sql_text('ingest/read_parquet')}",
-            source.path.name, {"path": str(source.path)},
-        )
+        header = _parquet_header(connection, table, source)
+        _read(connection, f"CREATE TABLE {landing} AS {warehouse.sql_text('ingest/read_parquet')}", source)
     warehouse.execute(connection, f"ALTER TABLE {landing} ADD COLUMN _row BIGINT", landing)
     warehouse.execute(connection, f"UPDATE {landing} SET _row = rowid + 1", landing)
     kept = set(table.columns) | (set(policy.declared_fields) if table.name == "contacts" else set())
@@ -107,12 +120,13 @@ def _land_file(connection: duckdb.DuckDBPyConnection, table: Table, source: Sour
     for column in table.optional_columns:
         if column not in header:
             warehouse.execute(connection, f"ALTER TABLE {landing} ADD COLUMN {_quote(column)} VARCHAR", landing)
+    _refuse_nul_bytes(connection, landing, source)
     return {
         "table_name": table.name,
         "file": str(source.path),
         "format": source.format,
         "rows": warehouse.count_rows(connection, "landing", table.name),
-        "sha256": _sha256(source.path),
+        "sha256": digest,
     }
 
 
@@ -121,26 +135,69 @@ def _land_empty(connection: duckdb.DuckDBPyConnection, table: Table) -> None:
     warehouse.execute(connection, f"CREATE TABLE landing.{table.name} (_row BIGINT, {columns})", table.name)
 
 
-def _read_csv(connection: duckdb.DuckDBPyConnection, landing: str, source: SourceFile, header: list[str]) -> None:
-    warehouse.run_script(connection, "ingest/reset_rejects")
-    warehouse.execute(
-        connection,
-        f"CREATE TABLE {landing} AS {warehouse.sql_text('ingest/read_csv')}",
-        source.path.name,
-        {"path": str(source.path), "columns": {column: "VARCHAR" for column in header}},
-    )
-    rejects = warehouse.run(connection, "ingest/first_reject").fetchall()
-    if rejects:
-        line, column, error_type, total = rejects[0]
-        where = f"{source.path.name} line {line}" + (f", column {column}" if column else "")
-        more = f" ({total} bad lines in all)" if total > 1 else ""
-        raise SourceError(f"{where}: {error_type.lower()}{more}")
+def _read_through(source: SourceFile) -> str:
+    """Read the file once, whole: its sha256; for gzip, that the stream is complete (trailer,
+    CRC and length: a file cut short at a line boundary would otherwise load part of a table);
+    for CSV, that it holds no NUL byte, naming the line."""
+    digest = hashlib.sha256()
+    name = source.path.name
+    gunzip = _Gunzip(name) if source.compressed else None
+    text = _NulCheck(name) if source.format == "csv" else None
+    with open(source.path, "rb") as handle:
+        for block in iter(lambda: handle.read(BLOCK), b""):
+            digest.update(block)
+            if gunzip is not None:
+                block = gunzip.feed(block)
+            if text is not None:
+                text.feed(block)
+    if gunzip is not None:
+        gunzip.end()
+    return digest.hexdigest()
 
 
-def _header(connection: duckdb.DuckDBPyConnection, source: SourceFile) -> list[str]:
-    if source.format == "parquet":
-        return [row[0] for row in warehouse.run(connection, "ingest/parquet_columns", path=str(source.path)).fetchall()]
-    opener = gzip.open if source.path.name.endswith(".gz") else open
+class _Gunzip:
+    """Incremental gzip decompression that insists on complete members (a .gz may hold several,
+    as `cat a.gz b.gz` makes them)."""
+
+    def __init__(self, name: str):
+        self.name, self.started = name, False
+        self.member = zlib.decompressobj(wbits=31)
+
+    def feed(self, data: bytes) -> bytes:
+        out = []
+        while data:
+            if self.member.eof:
+                self.member = zlib.decompressobj(wbits=31)
+            try:
+                out.append(self.member.decompress(data))
+            except zlib.error:
+                damage = "not a gzip file" if not self.started else "a gzip file whose data is damaged"
+                raise SourceError(f"{self.name}: {damage}; nothing was loaded") from None
+            self.started = True
+            data = self.member.unused_data
+        return b"".join(out)
+
+    def end(self) -> None:
+        if not self.member.eof:
+            raise SourceError(f"{self.name}: the gzip stream ends early (the file was cut short); nothing was loaded")
+
+
+class _NulCheck:
+    """Finds the first NUL byte of a CSV byte stream, counting lines to name it (DuckDB's reader
+    would load it into the value without a word; other encoding errors it names itself)."""
+
+    def __init__(self, name: str):
+        self.name, self.line = name, 1
+
+    def feed(self, block: bytes) -> None:
+        if NUL in block:
+            line = self.line + block.count(NEWLINE, 0, block.index(NUL))
+            raise SourceError(f"{self.name} line {line}: holds a NUL byte (not text)")
+        self.line += block.count(NEWLINE)
+
+
+def _csv_header(source: SourceFile) -> list[str]:
+    opener = gzip.open if source.compressed else open
     with opener(source.path, "rb") as handle:
         first_line = handle.readline()
     try:
@@ -149,20 +206,97 @@ def _header(connection: duckdb.DuckDBPyConnection, source: SourceFile) -> list[s
         raise SourceError(f"{source.path.name} line 1: not UTF-8 text") from None
     if not header:
         raise SourceError(f"{source.path.name}: empty file, expected a header line")
-    header = [column.strip() for column in header]
+    return _checked_header(source, [column.strip() for column in header])
+
+
+def _parquet_header(connection: duckdb.DuckDBPyConnection, table: Table, source: SourceFile) -> list[str]:
+    """The file's columns; a contract column of a type the contract cannot hold (a struct, a list,
+    a float, bytes) is refused rather than cast to text."""
+    described = _read(connection, warehouse.sql_text("ingest/parquet_columns"), source).fetchall()
+    for column, column_type in described:
+        allowed = TEXT_TYPES + (TIMESTAMP_TYPES if column in table.timestamp_columns else ())
+        if column in table.columns and column_type not in allowed:
+            raise SourceError(f"{source.path.name}, column {column}: Parquet type {column_type.split('(')[0]} "
+                              f"cannot hold {'a timestamp' if column in table.timestamp_columns else 'text'}")
+    return _checked_header(source, [column for column, _ in described])
+
+
+def _checked_header(source: SourceFile, header: list[str]) -> list[str]:
     duplicated = sorted({column for column in header if header.count(column) > 1})
     if duplicated or "" in header:
-        raise SourceError(f"{source.path.name} line 1: column names must be unique and non-empty ({duplicated})")
+        shown = warehouse.redact(", ".join(duplicated))  # column names are data: one could be a number
+        raise SourceError(f"{source.path.name} line 1: column names must be unique and non-empty ({shown})")
     return header
+
+
+def _read(connection: duckdb.DuckDBPyConnection, statement: str, source: SourceFile,
+          parameters: dict | None = None) -> duckdb.DuckDBPyConnection:
+    """Run a statement reading the file: DuckDB's reader errors become the file's error, with the
+    line where DuckDB names one and never its text."""
+    try:
+        return warehouse.execute(connection, statement, source.path.name, {"path": str(source.path), **(parameters or {})})
+    except warehouse.WarehouseError as error:
+        kind = "a Parquet file" if source.format == "parquet" else "CSV"
+        line = _CSV_LINE.search(str(error)) if source.format == "csv" else None
+        where = f"{source.path.name} line {line.group(1)}" if line else source.path.name
+        raise SourceError(f"{where}: cannot be read as {kind}") from None
+
+
+def _read_csv(connection: duckdb.DuckDBPyConnection, landing: str, source: SourceFile, header: list[str]) -> None:
+    warehouse.run_script(connection, "ingest/reset_rejects")
+    _read(connection, f"CREATE TABLE {landing} AS {warehouse.sql_text('ingest/read_csv')}", source,
+          {"columns": {column: "VARCHAR" for column in header}})
+    rejects = warehouse.run(connection, "ingest/first_reject").fetchall()
+    if rejects:
+        line, column, error_type, total = rejects[0]
+        where = f"{source.path.name} line {line}" + (f", column {column}" if column else "")
+        more = f" ({total} bad lines in all)" if total > 1 else ""
+        raise SourceError(f"{where}: {error_type.lower()}{more}")
+
+
+def _refuse_nul_bytes(connection: duckdb.DuckDBPyConnection, landing: str, source: SourceFile) -> None:
+    """A text value holding a NUL byte (possible in Parquet; CSV was checked as read)."""
+    schema, table = landing.split(".")
+    columns = [column for column, column_type in warehouse.run(
+        connection, "ingest/landing_columns", schema_name=schema, table_name=table).fetchall()
+        if column_type == "VARCHAR"]
+    if not columns:
+        return
+    found = warehouse.execute(connection, " UNION ALL ".join(
+        f"SELECT min(_row), '{column}' FROM {landing} WHERE contains({_quote(column)}, chr(0))" for column in columns)
+        + " ORDER BY 1 NULLS LAST LIMIT 1", f"NUL bytes in {landing}").fetchone()
+    if found and found[0] is not None:
+        raise SourceError(f"{source.path.name} row {found[0]}, column {found[1]}: holds a NUL byte (not text)")
+
+
+def _manifest(source: Path, files: dict[str, SourceFile]) -> dict[str, dict]:
+    """The source's optional manifest.json: {"<file name>": {"rows": N, "sha256": "..."}}, what the
+    delivery says it holds; each file listed must be there and match."""
+    path = source / MANIFEST
+    if not path.is_file():
+        return {}
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise SourceError(f"{MANIFEST}: not valid JSON ({type(error).__name__})") from None
+    names = {file.path.name for file in files.values()}
+    if not isinstance(manifest, dict) or not all(
+            isinstance(entry, dict) and set(entry) <= {"rows", "sha256"} for entry in manifest.values()):
+        raise SourceError(f'{MANIFEST}: expected {{"<file>": {{"rows": N, "sha256": "..."}}}}')
+    missing = sorted(set(manifest) - names)
+    if missing:
+        raise SourceError(f"{MANIFEST}: lists {', '.join(missing)}, which the source does not hold")
+    return manifest
+
+
+def _check_manifest(manifest: dict[str, dict], entry: dict) -> None:
+    stated = manifest.get(Path(entry["file"]).name, {})
+    name = Path(entry["file"]).name
+    if "rows" in stated and stated["rows"] != entry["rows"]:
+        raise SourceError(f"{name}: {entry['rows']} rows read, but {MANIFEST} says {stated['rows']}")
+    if "sha256" in stated and str(stated["sha256"]).lower() != entry["sha256"]:
+        raise SourceError(f"{name}: its sha256 is not the one {MANIFEST} gives (the file changed or is incomplete)")
 
 
 def _quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

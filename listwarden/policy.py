@@ -146,17 +146,42 @@ class Policy(Strict):
 
 def load_policy(path: Path) -> Policy:
     try:
-        document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise PolicyError(f"{path}: policy file not found") from None
+    except IsADirectoryError:
+        raise PolicyError(f"{path}: is a directory, not a policy file") from None
+    except UnicodeDecodeError as error:
+        raise PolicyError(f"{path}: not UTF-8 text (byte {error.start + 1})") from None
+    try:
+        _refuse_duplicate_keys(yaml.compose(text, Loader=yaml.SafeLoader), ())
+        document = yaml.safe_load(text)
     except yaml.YAMLError as error:
         raise PolicyError(f"{path}: not valid YAML: {error}") from None
+    except PolicyError as error:
+        raise PolicyError(f"{path}: {error}") from None
     if not isinstance(document, dict):
         raise PolicyError(f"{path}: the policy must be a mapping of settings")
     try:
         return Policy.model_validate(document)
     except ValidationError as error:
         raise PolicyError(f"{path}: " + "; ".join(_describe(e) for e in error.errors())) from None
+
+
+def _refuse_duplicate_keys(node: yaml.Node | None, path: tuple[str, ...]) -> None:
+    """YAML lets a key appear twice, the last value winning: in a policy that silently changes a
+    rule, so a repeated key is refused, naming its key path and line."""
+    if isinstance(node, yaml.MappingNode):
+        seen = set()
+        for key, value in node.value:
+            name = str(key.value)
+            if name in seen:
+                raise PolicyError(f"{'.'.join((*path, name))}: given twice (line {key.start_mark.line + 1})")
+            seen.add(name)
+            _refuse_duplicate_keys(value, (*path, name))
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _refuse_duplicate_keys(item, (*path, str(index)))
 
 
 def policy_hash(path: Path) -> str:

@@ -108,13 +108,13 @@ class ReportData:
 
 
 def select_run(connection: duckdb.DuckDBPyConnection, run_id: str) -> None:
-    """Copy one run's audit rows to work.report_<table>."""
+    """One run's audit rows as the views work.report_<table> (the report's gates and queries read them)."""
     for table in audit.AUDIT_TABLES:
         warehouse.execute(
             connection,
-            f"CREATE OR REPLACE TABLE work.report_{table} AS SELECT * FROM audit.{table} WHERE run_id = $run_id",
+            f"CREATE OR REPLACE VIEW work.report_{table} AS SELECT * FROM audit.{table} "
+            f"WHERE run_id = '{warehouse.literal(run_id)}'",
             f"report_{table}",
-            {"run_id": run_id},
         )
 
 
@@ -263,21 +263,38 @@ def _accuracy_lines(accuracy: dict | None) -> list[str]:
     ]
 
 
-def publish(connection: duckdb.DuckDBPyConnection, run_id: str, reports_dir: Path) -> tuple[Path, ReportData]:
-    """Gate, render, gate and write the report of a published run; return its path."""
+def prepare(connection: duckdb.DuckDBPyConnection, run_id: str, in_transaction: bool = False) -> tuple[ReportData, str]:
+    """Gate, render and gate the report of a run. Publish calls this inside its transaction, so
+    that a run whose report could not be made is not published."""
     select_run(connection, run_id)
-    gates.check(connection, "report.input", record=False)
+    gates.check(connection, "report.input", record=False, in_transaction=in_transaction)
     data = collect(connection)
     html = render(data)
     warehouse.run_script(connection, "report/reset_pages")
     warehouse.run(connection, "report/store_page", name="index.html", html=html)
-    gates.check(connection, "report.output", record=False)
+    gates.check(connection, "report.output", record=False, in_transaction=in_transaction)
+    return data, html
+
+
+def publish(connection: duckdb.DuckDBPyConnection, run_id: str, reports_dir: Path) -> tuple[Path, ReportData]:
+    """Gate, render, gate and write the report of a published run; return its path."""
+    data, html = prepare(connection, run_id)
     pages = {"index.html": html, audit.HEAD_FILE: data.chain_head.text()}
     for gate in dict.fromkeys(outcome["gate"] for outcome in data.gates):
         pages[f"gates/{gate}.html"] = gates.data_docs(gate, [o for o in data.gates if o["gate"] == gate])
     if data.certificate:
         pages[CERTIFICATE] = json.dumps(data.certificate, indent=2) + "\n"
-    return _write_atomically(Path(reports_dir), run_id, pages), data
+    path = _write_atomically(Path(reports_dir), run_id, pages)
+    warehouse.run(connection, "report/record_written", run_id=run_id, path=str(path.resolve()))
+    return path, data
+
+
+def write_missing(connection: duckdb.DuckDBPyConnection, reports_dir: Path) -> list[str]:
+    """Write the reports of published runs that never got one (a run killed after it published)."""
+    missing = [row[0] for row in warehouse.run(connection, "report/missing").fetchall()]
+    for run_id in missing:
+        publish(connection, run_id, reports_dir)
+    return missing
 
 
 class ReportError(ValueError):

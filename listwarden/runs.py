@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from listwarden import __version__, audit, retention, warehouse
+from listwarden import __version__, audit, faults, report, retention, warehouse
 from listwarden.policy import Policy, policy_hash
 
 CORE_TABLES = ("contacts", "inbound", "consent_state", "suppression", "sendable")
@@ -123,7 +123,8 @@ def replace_work_table(connection: duckdb.DuckDBPyConnection, table: str, query_
 
 def publish(connection: duckdb.DuckDBPyConnection) -> str:
     """Copy the run's work tables to core and its records to audit, and apply a retention or
-    erasure plan the run made, all or nothing."""
+    erasure plan the run made, all or nothing. The run's report is made (and gated) before the
+    transaction commits: a run whose report could not be made changes nothing."""
     current = run_id(connection)
     with warehouse.transaction(connection):
         for table in CORE_TABLES:
@@ -135,6 +136,8 @@ def publish(connection: duckdb.DuckDBPyConnection) -> str:
         if retention.planned(connection):
             retention.apply(connection)
         audit.seal(connection)
+        report.prepare(connection, current, in_transaction=True)
+    faults.crash_point("published")
     return current
 
 

@@ -25,7 +25,7 @@ CATALOG = "warehouse"
 # DuckDB encrypts with OpenSSL only when httpfs is loaded; the wheel ships it, and there is
 # no network to INSTALL it from.
 HTTPFS = next((Path(duckdb_extension_httpfs.__file__).parent / "extensions").glob("*/httpfs.duckdb_extension"))
-_NUMBER_LIKE = re.compile(r"\+?\d[\d\s().\-/]{4,}\d")
+NUMBER_LIKE = re.compile(r"\+?\d[\d\s().\-/]{4,}\d")
 _PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in .*?\(PID (\d+)\)")
 LOCK_WAIT_SECONDS = 60
@@ -41,7 +41,7 @@ class WarehouseBusy(WarehouseError):
 
 def redact(text: str) -> str:
     """Replace anything that could be a phone number; DuckDB errors can quote the values they met."""
-    return _NUMBER_LIKE.sub("[redacted]", text)
+    return NUMBER_LIKE.sub("[redacted]", text)
 
 
 @contextmanager

@@ -165,7 +165,9 @@ def test_the_retention_flow_publishes_and_reports_a_refused_plan_then_fails(pref
     run_engine(write_source(tmp_path / "source", contacts=contacts), warehouse_path, policy)
     with pytest.raises(retention.DeletionRefused):
         retention_flow(str(policy_path), str(warehouse_path), str(tmp_path / "reports"))
-    (page,) = (tmp_path / "reports").glob("*/index.html")
+    pages = {page.parent.name: page for page in (tmp_path / "reports").glob("*/index.html")}
+    assert "test-run" in pages  # the earlier run never reported: this run wrote its report first
+    (page,) = [page for run_id, page in pages.items() if run_id != "test-run"]
     assert "refused: gate retention.output" in page.read_text(encoding="utf-8")
     with open_warehouse(warehouse_path) as connection:
         assert ids(connection, "SELECT contact_id FROM core.contacts") == {"never-0", "kept-0"}
@@ -412,13 +414,14 @@ sys.path.insert(0, {tests!r})
 from pathlib import Path
 from support import run_retention
 from listwarden.policy import load_policy
-run_retention(Path({warehouse!r}), load_policy(Path({policy!r})), Path({reports!r}), allow_large_deletion=True)
+run_retention(Path({warehouse!r}), load_policy(Path({policy!r})), Path({reports!r}), allow_large_deletion=True,
+              run_id={run_id!r})
 """
 
 
-def run_job(warehouse: Path, reports: Path, kill_at: str | None = None) -> int:
+def run_job(warehouse: Path, reports: Path, kill_at: str | None = None, run_id: str = "retention-run") -> int:
     script = JOB.format(tests=str(Path(__file__).parent), warehouse=str(warehouse), policy=str(POLICY_FILE),
-                        reports=str(reports))
+                        reports=str(reports), run_id=run_id)
     environment = {**os.environ, **({"LISTWARDEN_KILL_AT": kill_at} if kill_at else {})}
     return subprocess.run([sys.executable, "-c", script], env=environment, timeout=300).returncode
 
@@ -443,7 +446,7 @@ def test_a_kill_leaves_the_old_or_the_new_state_and_a_rerun_finishes(rules_wareh
         assert after_kill == before  # the transaction never committed
     else:
         assert after_kill[0] == sorted(KEPT)
-    assert run_job(rules_warehouse, reports) == 0
+    assert run_job(rules_warehouse, reports, run_id="rerun") == 0
     contacts, staged, messages, phases = state(rules_warehouse)
     assert contacts == staged == sorted(KEPT)
     assert messages == ["m-young"]

@@ -4,7 +4,7 @@ SELECT
     CAST(purpose AS VARCHAR) AS purpose,
     CAST(action AS VARCHAR) AS action,
     nullif(trim(CAST(method AS VARCHAR)), '') AS method,
-    CAST(occurred_at AS TIMESTAMPTZ) AS occurred_at,
+    iso_timestamp(occurred_at) AS occurred_at,
     nullif(trim(CAST(notice_version AS VARCHAR)), '') AS notice_version,
     CAST(source AS VARCHAR) AS source
 FROM landing.consents

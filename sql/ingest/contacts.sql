@@ -4,7 +4,7 @@ SELECT
     CAST(contact_id AS VARCHAR) AS contact_id,
     CAST(phone AS VARCHAR) AS phone,
     nullif(upper(trim(CAST(country AS VARCHAR))), '') AS country,
-    CAST(created_at AS TIMESTAMPTZ) AS created_at,
-    CAST(last_activity_at AS TIMESTAMPTZ) AS last_activity_at,
+    iso_timestamp(created_at) AS created_at,
+    iso_timestamp(last_activity_at) AS last_activity_at,
     * EXCLUDE (_row, contact_id, phone, country, created_at, last_activity_at)
 FROM landing.contacts

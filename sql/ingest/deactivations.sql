@@ -1,4 +1,4 @@
 SELECT
     CAST(phone AS VARCHAR) AS phone,
-    CAST(deactivated_at AS TIMESTAMPTZ) AS deactivated_at
+    iso_timestamp(deactivated_at) AS deactivated_at
 FROM landing.deactivations

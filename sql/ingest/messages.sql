@@ -6,5 +6,5 @@ SELECT
     CAST(campaign_id AS VARCHAR) AS campaign_id,
     CAST(sender_id AS VARCHAR) AS sender_id,
     CAST(body AS VARCHAR) AS body,
-    CAST(sent_at AS TIMESTAMPTZ) AS sent_at
+    iso_timestamp(sent_at) AS sent_at
 FROM landing.messages

@@ -1,1 +1,1 @@
-SELECT column_name FROM (DESCRIBE SELECT * FROM read_parquet($path))
+SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet($path))

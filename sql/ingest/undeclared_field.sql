@@ -1,8 +1,14 @@
 -- undeclared_field: a contacts column outside the data contract and the policy's declared_fields.
--- One finding per column; the column's values were never loaded.
+-- One finding per column; the column's values were never loaded. A column name is data too: one
+-- that looks like a phone number ($number_like) is named by its keyed hash, never as written.
 SELECT
     'contacts' AS record_table,
-    column_name AS record_id,
+    CASE WHEN regexp_matches(column_name, $number_like)
+         THEN 'column ' || left(keyed_hash('column name:' || column_name), 16)
+         ELSE column_name END AS record_id,
     NULL AS subject,
-    'column ' || column_name || ' is not in the data contract or declared_fields; it was not loaded' AS detail
+    CASE WHEN regexp_matches(column_name, $number_like)
+         THEN 'a column whose name looks like a phone number (named by its keyed hash)'
+         ELSE 'column ' || column_name END
+        || ' is not in the data contract or declared_fields; it was not loaded' AS detail
 FROM work.undeclared_fields

@@ -27,3 +27,12 @@ CREATE OR REPLACE MACRO memory.main.keyed_hash(message) AS
 
 -- The keyed hash that stands for an audit record id an erasure may redact.
 CREATE OR REPLACE MACRO memory.main.audit_id_key(record_id) AS keyed_hash('audit id:' || record_id);
+
+-- A source timestamp as TIMESTAMPTZ, or NULL when it is not ISO 8601 as the data contract says:
+-- a date, or a date and time with seconds (fraction optional) and optionally Z or an offset of at
+-- most 14 hours; no offset is UTC. DuckDB alone would also take 'infinity', 'epoch', zone names
+-- and offsets such as +99:00 or +01:00:30. Typed Parquet timestamps pass through their text.
+CREATE OR REPLACE MACRO memory.main.iso_timestamp(value) AS
+    CASE WHEN regexp_full_match(CAST(value AS VARCHAR),
+        '[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]{1,9})?(Z|[+-](0[0-9]|1[0-4])(:?[0-5][0-9])?)?)?')
+    THEN try_cast(CAST(value AS VARCHAR) AS TIMESTAMPTZ) END;

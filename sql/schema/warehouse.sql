@@ -81,6 +81,9 @@ CREATE TABLE IF NOT EXISTS core.exports (
     written_at TIMESTAMPTZ
 );
 
+-- Where each published run's report was written: a run killed before its report gets it from the next.
+CREATE TABLE IF NOT EXISTS core.reports (run_id VARCHAR PRIMARY KEY, path VARCHAR, written_at TIMESTAMPTZ);
+
 -- Consent events of deleted contacts, kept as proof of consent for the legal period (retention's
 -- consent_proof_expired rule deletes them): the contact is named by keyed hashes only.
 CREATE TABLE IF NOT EXISTS core.consent_proof (

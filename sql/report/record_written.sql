@@ -1,0 +1,1 @@
+INSERT OR REPLACE INTO core.reports VALUES ($run_id, $path, now())
