@@ -1,4 +1,4 @@
-"""Peak resident memory of this process and its children, sampled from /proc (Linux)."""
+"""Peak resident memory of a process tree (a process and all its descendants), sampled from /proc (Linux)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ from pathlib import Path
 
 
 class PeakMemory(threading.Thread):
-    """Samples the resident size of this process plus its children (from /proc) until stopped."""
+    """Samples the resident size summed over `root` (default: this process) and its descendants
+    every `interval` seconds until stopped."""
 
-    def __init__(self) -> None:
+    def __init__(self, root: int | None = None, interval: float = 0.1) -> None:
         super().__init__(daemon=True)
+        self.root, self.interval = root or os.getpid(), interval
         self.peak, self.running = 0, True
 
     def __enter__(self) -> PeakMemory:
@@ -29,15 +31,22 @@ class PeakMemory(threading.Thread):
 
     def run(self) -> None:
         while self.running:
-            self.peak = max(self.peak, sum(_rss_kib(pid) for pid in _tree(os.getpid())))
-            time.sleep(0.1)
+            self.peak = max(self.peak, sum(_rss_kib(pid) for pid in _tree(self.root)))
+            time.sleep(self.interval)
 
 
-def _tree(pid: int) -> list[int]:
-    children = []
-    for task in Path(f"/proc/{pid}/task").glob("*/children"):
-        children += [int(child) for child in task.read_text().split()]
-    return [pid] + [descendant for child in children for descendant in _tree(child)]
+def _tree(root: int) -> list[int]:
+    """root and every process below it; processes that end while we look are skipped."""
+    found, stack = [], [root]
+    while stack:
+        pid = stack.pop()
+        found.append(pid)
+        for task in Path(f"/proc/{pid}/task").glob("*/children"):
+            try:
+                stack += [int(child) for child in task.read_text().split()]
+            except OSError:
+                pass
+    return found
 
 
 def _rss_kib(pid: int) -> int:

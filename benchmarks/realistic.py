@@ -70,11 +70,11 @@ import os
 import secrets
 import shutil
 import subprocess
-import threading
 import time
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
+from peak_memory import PeakMemory
 from scratch import scratch_directory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -600,54 +600,6 @@ def _replies_table(connection, strangers: int) -> None:
         FROM d""")
 
 
-class TreePeak(threading.Thread):
-    """Peak resident memory of a process and all its descendants: VmRSS summed over the tree,
-    sampled from /proc every 0.2 s until stopped (the approach of peak_memory.py, for another root)."""
-
-    def __init__(self, root: int, interval: float = 0.2) -> None:
-        super().__init__(daemon=True)
-        self.root, self.interval, self.peak, self.running = root, interval, 0, True
-
-    def __enter__(self) -> TreePeak:
-        self.start()
-        return self
-
-    def __exit__(self, *_) -> None:
-        self.running = False
-        self.join()
-
-    @property
-    def mib(self) -> float:
-        return self.peak / 1024
-
-    def run(self) -> None:
-        while self.running:
-            self.peak = max(self.peak, sum(_rss_kib(pid) for pid in _descendants(self.root)))
-            time.sleep(self.interval)
-
-
-def _descendants(root: int) -> list[int]:
-    """root and every process below it; processes that end while we look are skipped."""
-    found, stack = [], [root]
-    while stack:
-        pid = stack.pop()
-        found.append(pid)
-        for task in Path(f"/proc/{pid}/task").glob("*/children"):
-            try:
-                stack += [int(child) for child in task.read_text().split()]
-            except OSError:
-                pass
-    return found
-
-
-def _rss_kib(pid: int) -> int:
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return 0
-    return next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
-
-
 def run_nightly(source: Path, warehouse: Path, reports: Path, log: Path) -> dict:
     """The real command as a subprocess from the project root: exit code, seconds, peak MiB."""
     command = [str(LISTWARDEN), "run", "nightly", "--source", str(source), "--warehouse", str(warehouse),
@@ -657,7 +609,7 @@ def run_nightly(source: Path, warehouse: Path, reports: Path, log: Path) -> dict
     started = time.perf_counter()
     with log.open("wb") as stdout, errors.open("wb") as stderr:
         process = subprocess.Popen(command, cwd=ROOT, stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL)
-        with TreePeak(process.pid) as peak:
+        with PeakMemory(process.pid, interval=0.2) as peak:
             code = process.wait()
     seconds = time.perf_counter() - started
     lines = [line.rsplit("\r", 1)[-1].rstrip() for line in errors.read_text(errors="replace").splitlines()]
@@ -668,36 +620,27 @@ def run_nightly(source: Path, warehouse: Path, reports: Path, log: Path) -> dict
 def inspect(warehouse: Path, since: datetime) -> dict:
     """The nightly run started at or after `since` (None if it published nothing): its findings per
     check and rows deleted, from the warehouse opened read-only; and the file size."""
-    import duckdb
-    import duckdb_extension_httpfs
+    from listwarden.warehouse import open_warehouse
 
     result = {"run_id": None, "status": None, "findings": {}, "deleted": None, "deleted_by_table": {},
               "warehouse_mib": warehouse.stat().st_size / 2**20 if warehouse.exists() else 0.0}
     if not warehouse.exists():
         return result
-    httpfs = next((Path(duckdb_extension_httpfs.__file__).parent / "extensions").glob("*/httpfs.duckdb_extension"))
-    connection = duckdb.connect()
-    try:
-        connection.execute("SET TimeZone = 'UTC'")
-        connection.execute(f"LOAD '{str(httpfs).replace(chr(39), chr(39) * 2)}'")
-        connection.execute(f"ATTACH '{str(warehouse).replace(chr(39), chr(39) * 2)}' AS w (ENCRYPTION_KEY $key, READ_ONLY)",
-                           {"key": os.environ["LISTWARDEN_WAREHOUSE_KEY"]})
-        row = connection.execute("""SELECT run_id, status FROM w.audit.runs
+    with open_warehouse(warehouse, read_only=True) as connection:
+        row = connection.execute("""SELECT run_id, status FROM audit.runs
                                     WHERE flow = 'nightly' AND started_at >= $since - INTERVAL 1 MINUTE
                                     ORDER BY started_at DESC LIMIT 1""", {"since": since}).fetchone()
         if row is None:
             return result
         result["run_id"], result["status"] = row
         result["findings"] = dict(connection.execute(
-            'SELECT "check", count(*) FROM w.audit.violations WHERE run_id = $run GROUP BY 1 ORDER BY 2 DESC',
+            'SELECT "check", count(*) FROM audit.violations WHERE run_id = $run GROUP BY 1 ORDER BY 2 DESC',
             {"run": row[0]}).fetchall())
         result["deleted_by_table"] = dict(connection.execute(
-            """SELECT table_name, sum(rows) FROM w.audit.deletions
+            """SELECT table_name, sum(rows) FROM audit.deletions
                WHERE run_id = $run AND phase = 'apply' AND action = 'delete' GROUP BY 1 ORDER BY 2 DESC""",
             {"run": row[0]}).fetchall())
         result["deleted"] = int(sum(result["deleted_by_table"].values()))
-    finally:
-        connection.close()
     return result
 
 

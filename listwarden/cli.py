@@ -73,7 +73,8 @@ def run_nightly(
     """Ingest, accuracy, optouts, compliance, retention; publish; compact and verify; report."""
     from flows.nightly import nightly
 
-    _run(lambda: nightly(str(source), str(policy), str(warehouse), str(reports), retention_dry_run, allow_large_deletion))
+    _run(lambda: nightly(str(source), str(policy), str(warehouse), str(reports), retention_dry_run, allow_large_deletion),
+         policy, source)
 
 
 @run_app.command("ingest")
@@ -81,7 +82,7 @@ def run_ingest(source: Path = Source, policy: Path = Policy, warehouse: Path = W
     """Load a source into staging, through the ingest gates."""
     from flows.ingest import ingest
 
-    _run(lambda: ingest(str(source), str(policy), str(warehouse), str(reports)))
+    _run(lambda: ingest(str(source), str(policy), str(warehouse), str(reports)), policy, source)
 
 
 @run_app.command("accuracy")
@@ -89,7 +90,7 @@ def run_accuracy(policy: Path = Policy, warehouse: Path = Warehouse, reports: Pa
     """Normalise the staged numbers and check list accuracy."""
     from flows.accuracy import accuracy
 
-    _run(lambda: accuracy(str(policy), str(warehouse), str(reports)))
+    _run(lambda: accuracy(str(policy), str(warehouse), str(reports)), policy)
 
 
 @run_app.command("optouts")
@@ -97,7 +98,7 @@ def run_optouts(policy: Path = Policy, warehouse: Path = Warehouse, reports: Pat
     """Classify the staged inbound messages (opt-out, opt-in, help, unclear, other)."""
     from flows.optouts import optouts
 
-    _run(lambda: optouts(str(policy), str(warehouse), str(reports)))
+    _run(lambda: optouts(str(policy), str(warehouse), str(reports)), policy)
 
 
 @run_app.command("compliance")
@@ -105,7 +106,7 @@ def run_compliance(policy: Path = Policy, warehouse: Path = Warehouse, reports: 
     """Check every staged message against consent."""
     from flows.compliance import compliance
 
-    _run(lambda: compliance(str(policy), str(warehouse), str(reports)))
+    _run(lambda: compliance(str(policy), str(warehouse), str(reports)), policy)
 
 
 @run_app.command("retention")
@@ -119,7 +120,7 @@ def run_retention(
     """Delete what the retention rules say must go (plan, gate, apply, compact, verify)."""
     from flows.retention import retention
 
-    _run(lambda: retention(str(policy), str(warehouse), str(reports), dry_run, allow_large_deletion))
+    _run(lambda: retention(str(policy), str(warehouse), str(reports), dry_run, allow_large_deletion), policy)
 
 
 @run_app.command("report")
@@ -187,7 +188,7 @@ def violations(
     from listwarden import audit, runs
     from listwarden.warehouse import open_warehouse
 
-    with _errors_as_exit_codes(), open_warehouse(warehouse) as connection:
+    with _errors_as_exit_codes(), open_warehouse(warehouse, read_only=True) as connection:
         frame = audit.violations(connection, runs.published_run_id(connection, run_id))
     if output_format is Format.csv:
         frame.write_csv(sys.stdout)
@@ -235,7 +236,7 @@ def audit_export(
     from listwarden import audit
     from listwarden.warehouse import open_warehouse
 
-    with _errors_as_exit_codes(), open_warehouse(warehouse) as connection:
+    with _errors_as_exit_codes(), open_warehouse(warehouse, read_only=True) as connection:
         current = audit.export(connection, out)
     typer.echo(f"wrote {out}: {len(audit.AUDIT_TABLES)} tables, chain head {current.text().strip()}")
 
@@ -259,7 +260,9 @@ def export_sendable(
     typer.echo(f"wrote {rows:,} numbers to {out}")
 
 
-Phone = typer.Option(None, "--phone", help="The person's number (E.164, or national with --country).")
+Phone = typer.Option(None, "--phone", help="The person's number (E.164, or national with --country); "
+                                           "visible to other users in `ps`: prefer --phone-from.")
+PhoneFrom = typer.Option(None, "--phone-from", help="A file holding the number on its first line, or - for standard input.")
 Country = typer.Option(None, "--country", help="Region for a national number (ISO 3166 alpha-2).")
 ContactId = typer.Option(None, "--contact-id", help="The contact's id instead of a number.")
 
@@ -267,6 +270,7 @@ ContactId = typer.Option(None, "--contact-id", help="The contact's id instead of
 @app.command()
 def erase(
     phone: str = Phone,
+    phone_from: Path = PhoneFrom,
     country: str = Country,
     contact_id: str = ContactId,
     policy: Path = Policy,
@@ -278,11 +282,11 @@ def erase(
     from listwarden import access
     from listwarden.report import CERTIFICATE
 
-    _one_of(phone, contact_id)
+    phone = _one_of(phone, phone_from, contact_id)
     with _errors_as_exit_codes():
         subject = access.subject_of(phone, country) if phone else None
         contact_key = access.contact_key_of(contact_id) if contact_id else None
-        report_path = erasure(subject, contact_key, str(policy), str(warehouse), str(reports))
+    report_path = _flow(lambda: erasure(subject, contact_key, str(policy), str(warehouse), str(reports)), policy)
     certificate = Path(report_path).with_name(CERTIFICATE)
     typer.echo(f"erased; certificate: {certificate}; report: {report_path}")
 
@@ -291,6 +295,7 @@ def erase(
 def access(
     out: Path = typer.Option(..., "--out", help="JSON file to write (readable by its owner only)."),
     phone: str = Phone,
+    phone_from: Path = PhoneFrom,
     country: str = Country,
     contact_id: str = ContactId,
     warehouse: Path = Warehouse,
@@ -299,26 +304,39 @@ def access(
     from listwarden import access as engine
     from listwarden.warehouse import open_warehouse
 
-    _one_of(phone, contact_id)
-    with _errors_as_exit_codes(), open_warehouse(warehouse) as connection:
+    phone = _one_of(phone, phone_from, contact_id)
+    with _errors_as_exit_codes(), open_warehouse(warehouse, read_only=True) as connection:
         subject = engine.subject_of(phone, country) if phone else None
         counts = engine.export(connection, out, subject=subject, contact_id=contact_id)
     typer.echo(f"wrote {out}: " + ", ".join(f"{name} {rows}" for name, rows in counts.items()))
 
 
 @app.command()
-def subject(phone: str = Phone, country: str = Country, contact_id: str = ContactId) -> None:
+def subject(phone: str = Phone, phone_from: Path = PhoneFrom, country: str = Country,
+            contact_id: str = ContactId) -> None:
     """Print the keyed hash that names a number (or a contact id) in listwarden, e.g. to run the
     erasure deployment without putting the number into Prefect's database."""
     from listwarden import access as engine
 
-    _one_of(phone, contact_id)
-    typer.echo(engine.subject_of(phone, country) if phone else engine.contact_key_of(contact_id))
+    phone = _one_of(phone, phone_from, contact_id)
+    with _errors_as_exit_codes():
+        typer.echo(engine.subject_of(phone, country) if phone else engine.contact_key_of(contact_id))
 
 
-def _one_of(phone: str | None, contact_id: str | None) -> None:
-    if bool(phone) == bool(contact_id):
-        _fail(2, "rejected: give either --phone or --contact-id")
+def _one_of(phone: str | None, phone_from: Path | None, contact_id: str | None) -> str | None:
+    """The number asked for (from --phone, or read from --phone-from), or None for --contact-id."""
+    if sum(map(bool, (phone, phone_from, contact_id))) != 1:
+        _fail(2, "rejected: give one of --phone, --phone-from or --contact-id")
+    if phone_from is None:
+        return phone
+    try:
+        text = sys.stdin.read() if str(phone_from) == "-" else phone_from.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        _fail(2, f"rejected: --phone-from {phone_from}: cannot be read ({type(error).__name__})")
+    number = text.strip().splitlines()[0].strip() if text.strip() else ""
+    if not number:
+        _fail(2, f"rejected: --phone-from {phone_from}: holds no number")
+    return number
 
 
 keys_app = typer.Typer(help="The warehouse key and the subject key, held outside the warehouse.", no_args_is_help=True)
@@ -360,10 +378,26 @@ def serve(config: Path = typer.Option(Path("prefect.yaml"), "--config", help="De
     serve_deployments(*runner_deployments(config))
 
 
-def _run(flow_call: Callable[[], str | None]) -> None:
-    with _errors_as_exit_codes():
-        report_path = flow_call()
+def _run(flow_call: Callable[[], str | None], policy: Path | None = None, source: Path | None = None) -> None:
+    report_path = _flow(flow_call, policy, source)
     typer.echo(f"completed; report: {report_path}" if report_path else "completed")
+
+
+def _flow(flow_call: Callable[[], str | None], policy: Path | None = None, source: Path | None = None) -> str | None:
+    """Run a flow, after checking what can be checked in a second (the policy, the source
+    directory, the keys) before Prefect's temporary server takes its 10-20 s to start."""
+    from flows.server import api
+    from listwarden import ingest, keys
+    from listwarden.policy import load_policy
+
+    with _errors_as_exit_codes():
+        if policy is not None:
+            load_policy(policy)
+        if source is not None:
+            ingest.find_sources(source)
+        keys.secret(keys.WAREHOUSE), keys.secret(keys.SUBJECT)
+        with api():
+            return flow_call()
 
 
 @contextmanager

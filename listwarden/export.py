@@ -21,7 +21,7 @@ def sendable(connection: duckdb.DuckDBPyConnection, purpose: str, out: Path) -> 
     """
     consent_required = warehouse.run(connection, "export/purpose", purpose=purpose).fetchone()
     if consent_required is None:
-        raise ExportError(f"purpose {purpose} is not in the last run's policy")
+        raise ExportError(f"purpose {purpose} is not in the policy of the latest published run")
     if not consent_required[0]:
         raise ExportError(f"purpose {purpose} needs no consent: any contact with a valid SMS-capable number may receive it")
     rows = write_private_csv(connection, "export/sendable", {"purpose": purpose}, Path(out))

@@ -17,12 +17,13 @@ from pathlib import Path
 
 import duckdb
 
-from listwarden import checks, warehouse
+from listwarden import checks, faults, warehouse
 from listwarden.contract import MANIFEST, SOURCE_SUFFIXES, TABLES, TEXT_TYPES, TIMESTAMP_TYPES, Table
 from listwarden.policy import Policy
 
 BLOCK = 1 << 20
-NUL, NEWLINE = b"\0", b"\n"
+NEWLINE, GZIP_MAGIC = b"\n", b"\x1f\x8b"
+CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CSV_LINE = re.compile(r"\bline:? (\d+)", re.IGNORECASE)
 
 
@@ -79,6 +80,7 @@ def land(connection: duckdb.DuckDBPyConnection, source: Path, policy: Policy) ->
             inputs.append(_land_file(connection, table, files[table.name], policy))
         else:
             _land_empty(connection, table)
+    faults.crash_point("land")
     for entry in inputs:
         _check_manifest(manifest, entry)
         warehouse.run(connection, "ingest/record_input", **entry)
@@ -138,11 +140,11 @@ def _land_empty(connection: duckdb.DuckDBPyConnection, table: Table) -> None:
 def _read_through(source: SourceFile) -> str:
     """Read the file once, whole: its sha256; for gzip, that the stream is complete (trailer,
     CRC and length: a file cut short at a line boundary would otherwise load part of a table);
-    for CSV, that it holds no NUL byte, naming the line."""
+    for CSV, that it holds no control character, naming the line."""
     digest = hashlib.sha256()
     name = source.path.name
     gunzip = _Gunzip(name) if source.compressed else None
-    text = _NulCheck(name) if source.format == "csv" else None
+    text = _ControlCheck(name) if source.format == "csv" else None
     with open(source.path, "rb") as handle:
         for block in iter(lambda: handle.read(BLOCK), b""):
             digest.update(block)
@@ -164,6 +166,9 @@ class _Gunzip:
         self.member = zlib.decompressobj(wbits=31)
 
     def feed(self, data: bytes) -> bytes:
+        if not self.started and not data.startswith(GZIP_MAGIC):
+            raise SourceError(f"{self.name}: not a gzip file; nothing was loaded")
+        self.started = True
         out = []
         while data:
             if self.member.eof:
@@ -171,9 +176,7 @@ class _Gunzip:
             try:
                 out.append(self.member.decompress(data))
             except zlib.error:
-                damage = "not a gzip file" if not self.started else "a gzip file whose data is damaged"
-                raise SourceError(f"{self.name}: {damage}; nothing was loaded") from None
-            self.started = True
+                raise SourceError(f"{self.name}: a gzip file whose data is damaged; nothing was loaded") from None
             data = self.member.unused_data
         return b"".join(out)
 
@@ -182,17 +185,20 @@ class _Gunzip:
             raise SourceError(f"{self.name}: the gzip stream ends early (the file was cut short); nothing was loaded")
 
 
-class _NulCheck:
-    """Finds the first NUL byte of a CSV byte stream, counting lines to name it (DuckDB's reader
-    would load it into the value without a word; other encoding errors it names itself)."""
+class _ControlCheck:
+    """Finds the first control character (a NUL byte, say) of a CSV byte stream, counting lines to
+    name it: DuckDB's reader would load a NUL into the value without a word, and stops on other
+    binary bytes without saying where. Tabs and line ends are text; encoding errors DuckDB names."""
 
     def __init__(self, name: str):
         self.name, self.line = name, 1
 
     def feed(self, block: bytes) -> None:
-        if NUL in block:
-            line = self.line + block.count(NEWLINE, 0, block.index(NUL))
-            raise SourceError(f"{self.name} line {line}: holds a NUL byte (not text)")
+        found = CONTROL.search(block)
+        if found:
+            line = self.line + block.count(NEWLINE, 0, found.start())
+            what = "a NUL byte" if found.group() == b"\0" else "a control character"
+            raise SourceError(f"{self.name} line {line}: holds {what} (not text)")
         self.line += block.count(NEWLINE)
 
 

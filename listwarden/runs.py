@@ -35,6 +35,7 @@ def exclusive(warehouse_path: Path, run_id: str) -> Iterator[None]:
     advisory lock on `<warehouse>.lock` keeps another run (another process, or another flow in a
     `listwarden serve` process) from resetting `work` under a run in progress.
     """
+    warehouse.keep_private()
     lock_path = Path(f"{warehouse_path}.lock")
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     with open(lock_path, "a+", encoding="utf-8") as lock:

@@ -180,3 +180,56 @@ def test_a_job_run_by_hand_is_a_run_of_its_own(nightly_run):
     assert latest[1] == "accuracy"
     assert checks_found == {"invalid_number", "not_sms_capable", "duplicate_number"}
     assert latest[0] in report_path
+
+
+NIGHTLY = """
+import sys
+from flows.nightly import nightly
+nightly({source!r}, {policy!r}, {warehouse!r}, {reports!r}, allow_large_deletion=True)
+"""
+
+
+def run_nightly_process(source, warehouse, reports, policy, kill_at=None) -> int:
+    """The real nightly flow in a process of its own (on the test's Prefect server), SIGKILLed at a crash point."""
+    import os
+    import subprocess
+    import sys
+
+    from prefect.settings import PREFECT_API_URL
+
+    script = NIGHTLY.format(source=str(source), policy=str(policy), warehouse=str(warehouse), reports=str(reports))
+    environment = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(),
+                   **({"LISTWARDEN_KILL_AT": kill_at} if kill_at else {})}
+    return subprocess.run([sys.executable, "-c", script], env=environment, cwd=Path(__file__).parent.parent,
+                          capture_output=True, timeout=300).returncode
+
+
+@pytest.mark.parametrize("kill_at", ["land", "published"])
+def test_a_nightly_killed_changes_nothing_or_is_finished_and_reported_by_the_next(kill_at, prefect_server, tmp_path,
+                                                                                policy_path):
+    import signal
+
+    from test_retention import shared_numbers_source
+
+    source = shared_numbers_source(tmp_path / "source")
+    warehouse, reports = tmp_path / "warehouse.duckdb", tmp_path / "reports"
+    assert run_nightly_process(source, warehouse, reports, policy_path) == 0
+    before = audit_snapshot(warehouse)
+    assert run_nightly_process(source, warehouse, reports, policy_path, kill_at) == -signal.SIGKILL
+    with open_warehouse(warehouse) as connection:
+        runs = [row[0] for row in connection.execute("SELECT run_id FROM audit.runs ORDER BY finished_at").fetchall()]
+    if kill_at == "land":
+        assert audit_snapshot(warehouse) == before and len(runs) == 1
+    else:
+        assert len(runs) == 2 and not (reports / runs[1]).exists()  # published, then killed before its report
+    assert run_nightly_process(source, warehouse, reports, policy_path) == 0
+    with open_warehouse(warehouse) as connection:
+        runs = [row[0] for row in connection.execute("SELECT run_id FROM audit.runs ORDER BY finished_at").fetchall()]
+        found = {run: set(connection.execute('SELECT "check", record_id FROM audit.violations WHERE run_id = ?',
+                                             [run]).fetchall()) for run in runs}
+        unverified = connection.execute("SELECT count(*) FROM audit.deletions WHERE phase = 'verify' "
+                                        "AND action <> 'verified'").fetchone()[0]
+        head = audit.verify(connection, check_keys=True)
+    assert all((reports / run / "chain_head.txt").is_file() for run in runs)  # the killed run's report too
+    assert found[runs[-1]] == found[runs[-2]]  # the same source, the same findings
+    assert unverified == 0 and head.verified, head.problem

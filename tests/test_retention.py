@@ -503,5 +503,11 @@ def test_the_access_and_subject_commands(tmp_path, warehouse_path, policy):
     assert "123499" not in written.stdout
     hashed = runner.invoke(app, ["subject", "--phone", "+447400123499"])
     assert hashed.stdout.strip() == access.subject_of(ERASED_NUMBER)
+    from_stdin = runner.invoke(app, ["subject", "--phone-from", "-"], input="+447400123499\n")
+    assert from_stdin.stdout.strip() == access.subject_of(ERASED_NUMBER)
+    (tmp_path / "number.txt").write_text("07400 123499\n")
+    from_file = runner.invoke(app, ["access", "--phone-from", str(tmp_path / "number.txt"), "--country", "GB",
+                                    "--out", str(out), "--warehouse", str(warehouse_path)])
+    assert from_file.exit_code == 0 and json.loads(out.read_text())["contacts"][0]["contact_id"] == "erase-me-please"
     both = runner.invoke(app, ["access", "--phone", "1", "--contact-id", "x", "--out", str(out)])
-    assert both.exit_code == 2 and "either --phone or --contact-id" in both.stderr
+    assert both.exit_code == 2 and "give one of --phone, --phone-from or --contact-id" in both.stderr
