@@ -2,8 +2,10 @@
 
 import csv
 import json
+import sys
 from pathlib import Path
 
+import duckdb
 import phonenumbers
 import pytest
 from support import implemented_checks, write_table
@@ -193,7 +195,6 @@ def run_nightly_process(source, warehouse, reports, policy, kill_at=None) -> int
     """The real nightly flow in a process of its own (on the test's Prefect server), SIGKILLed at a crash point."""
     import os
     import subprocess
-    import sys
 
     from prefect.settings import PREFECT_API_URL
 
@@ -233,3 +234,84 @@ def test_a_nightly_killed_changes_nothing_or_is_finished_and_reported_by_the_nex
     assert all((reports / run / "chain_head.txt").is_file() for run in runs)  # the killed run's report too
     assert found[runs[-1]] == found[runs[-2]]  # the same source, the same findings
     assert unverified == 0 and head.verified, head.problem
+
+
+def test_what_a_run_writes_is_its_owners_only(nightly_run, tmp_path):
+    import stat
+
+    def mode(path):
+        return stat.S_IMODE(path.stat().st_mode)
+
+    warehouse, reports = nightly_run["warehouse"], nightly_run["reports"]
+    assert mode(warehouse) == 0o600 and mode(Path(f"{warehouse}.lock")) == 0o600
+    written = [path for path in reports.rglob("*")]
+    assert written and all(mode(path) == (0o700 if path.is_dir() else 0o600) for path in written)
+    exported = CliRunner().invoke(app, ["audit", "export", "--out", str(tmp_path / "audit"), "--warehouse", str(warehouse)])
+    assert exported.exit_code == 0, exported.output
+    assert mode(tmp_path / "audit") == 0o700
+    assert all(mode(path) == 0o600 for path in (tmp_path / "audit").iterdir())
+
+
+def test_an_audit_export_is_verified_through_its_own_head(nightly_run, tmp_path):
+    out = tmp_path / "audit"
+    assert CliRunner().invoke(app, ["audit", "export", "--out", str(out), "--warehouse",
+                                    str(nightly_run["warehouse"])]).exit_code == 0
+    last = duckdb.execute(f"SELECT table_name, first_seq FROM '{out / 'chain.parquet'}' ORDER BY first_seq DESC LIMIT 1").fetchone()
+    for table, column in ((last[0], "seq"), ("chain", "first_seq")):  # the last block, taken away consistently
+        kept = tmp_path / "kept.parquet"
+        duckdb.execute(f"COPY (SELECT * FROM '{out / f'{table}.parquet'}' WHERE {column} < {last[1]}) TO '{kept}'")
+        kept.replace(out / f"{table}.parquet")
+    checked = CliRunner().invoke(app, ["audit", "verify", "--export", str(out)])
+    assert checked.exit_code == 5 and "rows were deleted at its end" in checked.stderr
+
+
+def test_export_sendable_works_after_a_run_that_deleted(nightly_run, tmp_path):
+    with open_warehouse(nightly_run["warehouse"]) as connection:
+        deleted = connection.execute("SELECT count(*) FROM audit.deletions WHERE phase = 'apply'").fetchone()[0]
+    assert deleted  # the nightly deleted the demo's due contact, and emptied its scratch schema
+    out = tmp_path / "offers.csv"
+    written = CliRunner().invoke(app, ["export", "sendable", "--purpose", "marketing.offers", "--out", str(out),
+                                       "--warehouse", str(nightly_run["warehouse"])])
+    assert written.exit_code == 0, written.output
+    assert out.read_text().startswith("contact_id,e164")
+
+
+def test_a_command_killed_takes_its_temporary_prefect_server_with_it(tmp_path, demo_source):
+    """A `kill -9` of a command must not leave Prefect's temporary server running (re-parented to
+    PID 1, holding its port)."""
+    import os
+    import re
+    import signal
+    import socket
+    import subprocess
+    import time
+
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("PREFECT_")}
+    command = [str(Path(sys.executable).parent / "listwarden"), "run", "nightly", "--source", str(demo_source),
+               "--warehouse", str(tmp_path / "warehouse.duckdb"), "--reports", str(tmp_path / "reports")]
+    process = subprocess.Popen(command, env={**environment, "PREFECT_HOME": str(tmp_path / "prefect")},
+                               stderr=subprocess.PIPE, text=True, cwd=Path(__file__).parent.parent)
+    port = None
+    for line in process.stderr:
+        found = re.search(r"Starting temporary server on http://127\.0\.0\.1:(\d+)", line)
+        if found:
+            port = int(found.group(1))
+            break
+    assert port, "the command never started its temporary server"
+
+    def listening() -> bool:
+        with socket.socket() as probe:
+            return probe.connect_ex(("127.0.0.1", port)) == 0
+
+    deadline = time.monotonic() + 60
+    while not listening() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert listening()
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if not listening():
+            return
+        time.sleep(0.5)
+    pytest.fail(f"the temporary Prefect server still listens on port {port} after its command was killed")
