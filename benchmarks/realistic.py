@@ -54,8 +54,7 @@ contacts retention deleted come back from the source, to be deleted again).
 The runner generates each night into its own directory and runs
 `.venv/bin/listwarden run nightly --source DIR --warehouse W --reports R --allow-large-deletion`
 as a subprocess from the project root (one warehouse across the nights, fresh random warehouse
-and subject keys, Prefect's home in the scratch directory unless PREFECT_HOME is set, with 120 s
-for its temporary server to start), stdout to
+and subject keys, Prefect's home in the scratch directory unless PREFECT_HOME is set), stdout to
 night-K.log and stderr to night-K.err.log. Per night: wall seconds, peak resident memory of the
 whole process tree (VmRSS summed over the command and all its descendants, sampled from /proc
 every 0.2 s), exit code, the last stderr lines when it fails, then, from the warehouse opened
@@ -67,7 +66,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import shutil
 import subprocess
 import time
@@ -658,13 +656,8 @@ def main() -> None:
     if arguments.keep and arguments.keep.exists() and any(arguments.keep.iterdir()):
         parser.error(f"--keep {arguments.keep}: not empty")
 
-    scratch = scratch_directory("realistic")
-    os.environ["LISTWARDEN_WAREHOUSE_KEY"] = secrets.token_hex(32)
-    os.environ["LISTWARDEN_SUBJECT_KEY"] = secrets.token_hex(32)
+    scratch = scratch_directory("realistic")  # fresh keys in scratch/secrets
     os.environ.setdefault("PREFECT_HOME", str(scratch / "prefect"))
-    # A fresh Prefect home migrates its database while the temporary server starts: on a busy
-    # 2-core machine that takes longer than Prefect's default 20 s wait.
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     warehouse, reports = scratch / "warehouse.duckdb", scratch / "reports"
     first_day = arguments.as_of - timedelta(days=arguments.nights - 1)
     print(f"scratch {scratch}; night 0 ends {first_day} 00:00 UTC, night {arguments.nights - 1} ends "
@@ -711,17 +704,10 @@ def main() -> None:
                   f"{findings} | {deleted} | {entry['warehouse_mib']:,.0f} |")
     if arguments.keep:
         arguments.keep.mkdir(parents=True, exist_ok=True)
-        # The keys die with this process: keep them (0600) in the layout LISTWARDEN_SECRETS_DIR reads.
-        secrets_dir = scratch / "kept-secrets"
-        secrets_dir.mkdir(mode=0o700)
-        for name, variable in (("warehouse", "LISTWARDEN_WAREHOUSE_KEY"), ("subject", "LISTWARDEN_SUBJECT_KEY")):
-            descriptor = os.open(secrets_dir / f"{name}.key", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(descriptor, "w", encoding="ascii") as key_file:
-                key_file.write(os.environ[variable] + "\n")
         for item in scratch.iterdir():
             shutil.move(str(item), arguments.keep / item.name)
         scratch.rmdir()
-        print(f"\nkept in {arguments.keep} (LISTWARDEN_SECRETS_DIR={arguments.keep / 'kept-secrets'} opens the warehouse)")
+        print(f"\nkept in {arguments.keep} (LISTWARDEN_SECRETS_DIR={arguments.keep / 'secrets'} opens the warehouse)")
     else:
         shutil.rmtree(scratch, ignore_errors=True)
 

@@ -10,9 +10,12 @@ DEFAULT_POLICY = Path(__file__).resolve().parent.parent / "policies" / "default.
 
 
 def scratch_directory(name: str) -> Path:
-    """A fresh temporary directory for one benchmark run: keys are generated inside it and Great
-    Expectations sends no analytics. Call it before importing listwarden."""
+    """A fresh temporary directory for one benchmark run: keys are created inside it and Great
+    Expectations sends no analytics. Call it before importing the rest of listwarden."""
     scratch = Path(tempfile.mkdtemp(prefix=f"listwarden-{name}-"))
     os.environ.setdefault("LISTWARDEN_SECRETS_DIR", str(scratch / "secrets"))
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    from listwarden import keys
+
+    keys.init()
     return scratch

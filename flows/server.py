@@ -40,8 +40,9 @@ while alive(server):
 @contextmanager
 def api() -> Iterator[None]:
     """Use the configured Prefect API, or a temporary server that lives as long as this process."""
+    from prefect.logging.handlers import APILogWorker
     from prefect.server.api.server import SubprocessASGIServer
-    from prefect.settings import PREFECT_API_URL, temporary_settings
+    from prefect.settings import PREFECT_API_URL, PREFECT_LOGGING_TO_API_ENABLED, temporary_settings
 
     if PREFECT_API_URL.value():
         yield
@@ -52,7 +53,11 @@ def api() -> Iterator[None]:
                                 stdin=subprocess.DEVNULL, start_new_session=True)
     try:
         with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
-            yield
+            try:
+                yield
+            finally:
+                APILogWorker.drain_all(timeout=5)  # the run's last logs, while the server is there
     finally:
-        server.stop()
+        with temporary_settings(updates={PREFECT_LOGGING_TO_API_ENABLED: False}):
+            server.stop()
         watchdog.wait(timeout=10)
