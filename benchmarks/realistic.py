@@ -505,7 +505,7 @@ def _messages_view(connection, total: int, per_day: int, contacts: int, stranger
         SELECT * FROM picked""")
     connection.execute(f"""CREATE MACRO logged_id(i, m, g, j, own) AS
         CASE WHEN g > 1 AND u('wrong', j) < 0.011 AND i - m + (m + 1) % g < {c} THEN cid(i - m + (m + 1) % g) ELSE own END""")
-    connection.execute(f"""CREATE TABLE stops AS
+    connection.execute("""CREATE TABLE stops AS
         SELECT number_of(i) AS p, min(sent_us + reply_delay(j)) AS stop_us
         FROM picks JOIN reply_slots AS rs ON rs.slot = hi('rbody', j, 1000)
         WHERE u('reply', j) < 0.02 AND rs.cat IN ('x', 'p') AND u('rstr', j) >= 0.05 AND u('unk', l) >= 0.005

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from listwarden import audit, checks, export, faults, keys, report, warehouse
+from listwarden import audit, checks, export, faults, report, warehouse
 from listwarden.policy import Policy
 
 RULES = ("no_opt_in", "withdrawn", "inactive", "messages_expired", "inbound_expired", "consent_proof_expired",
@@ -255,23 +255,11 @@ def _select(connection: duckdb.DuckDBPyConnection, rule: str, query: str, parame
 def _plan(connection: duckdb.DuckDBPyConnection) -> dict:
     with warehouse.uncompressed(connection):
         warehouse.run_script(connection, "retention/plan")
-        subject_key = keys.secret(keys.SUBJECT)
-        contact_ids = [row[0] for row in warehouse.run(connection, "retention/erased_contact_ids").fetchall()]
-        contact_keys = pa.table({
-            "contact_id": pa.array(contact_ids, pa.string()),
-            "contact_key": pa.array([keys.contact_key(c, subject_key) for c in contact_ids], pa.string()),
-        })
-        connection.register("new_contact_keys", contact_keys)
-        warehouse.execute(connection, "CREATE OR REPLACE TABLE work.contact_keys AS SELECT * FROM new_contact_keys",
-                          "contact_keys")
-        connection.unregister("new_contact_keys")
     return {f"planned_{table}": rows for table, rows in warehouse.run(connection, "retention/plan_counts").fetchall()}
 
 
 def _contacts_with_key(connection: duckdb.DuckDBPyConnection, contact_key: str) -> list[str]:
-    subject_key = keys.secret(keys.SUBJECT)
-    return [contact_id for (contact_id,) in warehouse.run(connection, "retention/contact_ids").fetchall()
-            if keys.contact_key(contact_id, subject_key) == contact_key]
+    return [row[0] for row in warehouse.run(connection, "retention/contact_ids", contact_key=contact_key).fetchall()]
 
 
 def define_held_values(connection: duckdb.DuckDBPyConnection) -> None:

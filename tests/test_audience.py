@@ -2,7 +2,7 @@
 
 import csv
 
-from support import consent, contact, inbound_row, run_engine, write_source
+from support import consent, contact, inbound_row, message, run_engine, write_source
 from typer.testing import CliRunner
 
 from listwarden.cli import app
@@ -25,6 +25,8 @@ CONSENTS = [
     consent("e11", "shares-a-stopped-number", "marketing", "opt_in", T0),
 ]
 REPLIES = [inbound_row("i1", "+447400500004", "STOP", T1), inbound_row("i2", "+447400500005", "stop", T1)]
+# What the replies answered: a message log does not come empty beside replies (the ingest gate refuses that).
+SENT = [message("m1", "replied-stop", "service.updates", T0, to_phone="+447400500004")]
 
 
 def sendable(warehouse):
@@ -37,7 +39,8 @@ def sendable(warehouse):
 
 
 def test_the_sendable_audience_per_purpose(tmp_path, warehouse_path, policy):
-    run_engine(write_source(tmp_path / "source", CONTACTS, CONSENTS, inbound=REPLIES), warehouse_path, policy, with_gates=True)
+    run_engine(write_source(tmp_path / "source", CONTACTS, CONSENTS, SENT, inbound=REPLIES), warehouse_path, policy,
+               with_gates=True)
     assert sendable(warehouse_path) == {
         "marketing": {"marketing", "us-not-confirmed"},
         "marketing.offers": {"marketing", "us-not-confirmed", "stop-then-opt-in"},

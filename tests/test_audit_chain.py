@@ -10,7 +10,7 @@ import pytest
 from support import run_engine, run_erasure, run_retention
 from typer.testing import CliRunner
 
-from listwarden import access, audit, keys, report
+from listwarden import access, audit, report
 from listwarden.cli import app
 from listwarden.warehouse import open_warehouse
 from listwarden.warehouse import transaction as warehouse_transaction

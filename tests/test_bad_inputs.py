@@ -194,6 +194,8 @@ BAD_SOURCES = [
     Bad("empty contact id", edit("contacts", 3, "contact_id", ""), ("contacts.csv row 3", "column contact_id", "is empty")),
     Bad("unknown consent action", edit("consents", 3, "action", "optin"), ("consents.csv row 3", "column action"), "optin"),
     Bad("duplicate message id", edit("messages", 4, "message_id", "m1"), ("messages.csv rows 1, 4", "column message_id")),
+    Bad("a number in a purpose, shown by a finding's detail", edit("messages", 1, "purpose", "offers +447400123456"),
+        ("gate report.output stopped the run", "a phone number held in the warehouse"), code=3),
     Bad("manifest row count", manifest(lambda source: {"contacts.csv": {"rows": 6}}), ("contacts.csv", "5 rows read", "manifest.json says 6")),
     Bad("manifest checksum", manifest(lambda source: {"messages.csv": {"sha256": "0" * 64}}), ("messages.csv", "sha256", "manifest.json")),
     Bad("manifest lists a missing file", manifest(lambda source: {"replies.csv": {"rows": 1}}), ("manifest.json", "replies.csv")),
@@ -222,7 +224,7 @@ def outcome(source: Path, warehouse: Path, policy, run_id: str) -> tuple[int, st
     """What the CLI would say: (exit code, message), or (0, '') for a completed run."""
     try:
         run_engine(source, warehouse, policy, with_gates=True, run_id=run_id)
-    except Exception as error:  # noqa: BLE001 (exit_status decides which failures are known)
+    except Exception as error:  # exit_status decides which failures are known
         status = exit_status(error)
         if status is None:
             raise

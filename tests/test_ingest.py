@@ -158,3 +158,12 @@ def test_declared_contact_columns_are_kept(tmp_path, warehouse_path, policy):
         ingest.promote(connection)
         assert ingest.check(connection)["findings"] == {"undeclared_field": 0}
         assert connection.execute("SELECT loyalty_tier FROM staging.contacts").fetchall() == [("gold",)]
+
+
+def test_an_empty_message_log_beside_replies_is_refused_even_on_a_first_delivery(tmp_path, warehouse_path, policy):
+    source = good_source(tmp_path / "source")
+    write_table(source, "messages", [])
+    with open_warehouse(warehouse_path) as connection, pytest.raises(gates.GateFailed) as stopped:
+        land_and_gate(connection, source, policy)
+    assert "messages.csv (1 row): messages holds no rows, but inbound holds replies" in str(stopped.value)
+    assert stopped.value.rejects_source

@@ -36,3 +36,7 @@ CREATE OR REPLACE MACRO memory.main.iso_timestamp(value) AS
     CASE WHEN regexp_full_match(CAST(value AS VARCHAR),
         '[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]{1,9})?(Z|[+-](0[0-9]|1[0-4])(:?[0-5][0-9])?)?)?')
     THEN try_cast(CAST(value AS VARCHAR) AS TIMESTAMPTZ) END;
+
+-- The keyed hash that names a deleted contact in the consent proofs and erasure requests (the
+-- same as listwarden.keys.contact_key).
+CREATE OR REPLACE MACRO memory.main.contact_key(contact_id) AS keyed_hash('contact_id:' || contact_id);

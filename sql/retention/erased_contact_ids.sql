@@ -1,1 +1,0 @@
-SELECT contact_id FROM work.erased_contacts
