@@ -2,7 +2,7 @@
 
 Prefect would start its temporary server by itself, but a command killed with SIGKILL leaves that
 server running, re-parented to PID 1 and holding its port. The same server is started here, with
-a watchdog process that stops it once this process is gone, however it ended.
+a watchdog process, started first, that stops it once this process is gone, however it ended.
 """
 
 from __future__ import annotations
@@ -14,26 +14,32 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 STARTUP_SECONDS = 120  # a fresh Prefect home on a busy machine takes longer than Prefect's 20 s
-# Runs apart from this process (its own session): polls that the command and the server are
-# alive; when the command is gone, stops the server.
+SERVER_APP = "prefect.server.api.server:create_app"
+# Runs apart from this process (its own session): waits while the command lives; when it is gone,
+# stops the server it started (found in /proc by its app and port, since the command may be
+# killed before it learnt the server's PID).
 WATCHDOG = """
 import os, signal, sys, time
 signal.signal(signal.SIGINT, signal.SIG_IGN)
-command, server = int(sys.argv[1]), int(sys.argv[2])
+command, app, port = int(sys.argv[1]), sys.argv[2].encode(), sys.argv[3].encode()
 def alive(pid):
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     return True
-while alive(server):
-    if not alive(command) or os.getppid() != command:
-        os.kill(server, signal.SIGTERM)
-        time.sleep(5)
-        if alive(server):
-            os.kill(server, signal.SIGKILL)
-        break
+while alive(command) and os.getppid() == command:
     time.sleep(0.5)
+for entry in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        arguments = open(f"/proc/{entry}/cmdline", "rb").read().split(b"\\0")
+    except OSError:
+        continue
+    if app in arguments and port in arguments and int(entry) != os.getpid():  # its own arguments hold both
+        os.kill(int(entry), signal.SIGTERM)
+        time.sleep(5)
+        if alive(int(entry)):
+            os.kill(int(entry), signal.SIGKILL)
 """
 
 
@@ -48,10 +54,13 @@ def api() -> Iterator[None]:
         yield
         return
     server = SubprocessASGIServer()
-    server.start(timeout=STARTUP_SECONDS)
-    watchdog = subprocess.Popen([sys.executable, "-c", WATCHDOG, str(os.getpid()), str(server.server_process.pid)],
-                                stdin=subprocess.DEVNULL, start_new_session=True)
+    server.port = server.find_available_port()
+    watchdog = _watchdog(server.port)
     try:
+        server.start(timeout=STARTUP_SECONDS)
+        if server.port != int(watchdog.args[-1]):  # Prefect moved to another port: watch that one
+            _stop(watchdog)
+            watchdog = _watchdog(server.port)
         with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
             try:
                 yield
@@ -60,4 +69,14 @@ def api() -> Iterator[None]:
     finally:
         with temporary_settings(updates={PREFECT_LOGGING_TO_API_ENABLED: False}):
             server.stop()
-        watchdog.wait(timeout=10)
+        _stop(watchdog)  # its work is done: the server is stopped
+
+
+def _watchdog(port: int) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", WATCHDOG, str(os.getpid()), SERVER_APP, str(port)],
+                            stdin=subprocess.DEVNULL, start_new_session=True)
+
+
+def _stop(watchdog: subprocess.Popen) -> None:
+    watchdog.kill()
+    watchdog.wait()

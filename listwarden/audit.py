@@ -27,7 +27,8 @@ import pyarrow as pa
 
 from listwarden import warehouse
 
-AUDIT_TABLES = ("runs", "steps", "gate_results", "accuracy", "metrics", "review_queue", "violations", "deletions")
+AUDIT_TABLES = ("runs", "steps", "gate_results", "accuracy", "metrics", "review_queue", "violations", "deletions",
+                "deleted_subjects")
 CHAIN_TABLE = "chain"
 SEALED_COLUMNS = ("seq", "row_sha256")
 # table -> (the id an erasure may redact, the column holding its keyed hash)

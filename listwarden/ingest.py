@@ -122,7 +122,8 @@ def _land_file(connection: duckdb.DuckDBPyConnection, table: Table, source: Sour
     for column in table.optional_columns:
         if column not in header:
             warehouse.execute(connection, f"ALTER TABLE {landing} ADD COLUMN {_quote(column)} VARCHAR", landing)
-    _refuse_nul_bytes(connection, landing, source)
+    if source.format == "parquet":  # CSV was checked byte by byte as it was read
+        _refuse_nul_bytes(connection, landing, source)
     return {
         "table_name": table.name,
         "file": str(source.path),
@@ -261,7 +262,7 @@ def _read_csv(connection: duckdb.DuckDBPyConnection, landing: str, source: Sourc
 
 
 def _refuse_nul_bytes(connection: duckdb.DuckDBPyConnection, landing: str, source: SourceFile) -> None:
-    """A text value holding a NUL byte (possible in Parquet; CSV was checked as read)."""
+    """A text value holding a NUL byte."""
     schema, table = landing.split(".")
     columns = [column for column, column_type in warehouse.run(
         connection, "ingest/landing_columns", schema_name=schema, table_name=table).fetchall()

@@ -125,6 +125,7 @@ def apply(connection: duckdb.DuckDBPyConnection) -> None:
     warehouse.run_script(connection, "retention/pending_values")
     kept = warehouse.run(connection, "retention/keep_consent_proof").fetchone()[0]
     _record(connection, run_id, "apply", "core.consent_proof", "kept as proof", kept)
+    warehouse.run(connection, "retention/record_deleted_subjects")
     for removal in REMOVALS:
         _delete(connection, removal)
     faults.crash_point("apply")
@@ -287,8 +288,7 @@ def _delete(connection: duckdb.DuckDBPyConnection, removal: Removal) -> None:
         f"""INSERT INTO audit.deletions BY NAME
         SELECT (SELECT run_id FROM work.run) AS run_id, 'apply' AS phase, p.rule, '{table}' AS table_name,
                'delete' AS action, count(*) AS rows,
-               list(DISTINCT p.subject ORDER BY p.subject) FILTER (WHERE p.subject IS NOT NULL) AS subjects,
-               'applied' AS outcome, now() AS recorded_at
+               count(DISTINCT p.subject) AS subjects, 'applied' AS outcome, now() AS recorded_at
         {planned_rows}
         GROUP BY p.rule ORDER BY p.rule""",
         f"record deletions from {table}", {"plan_table": plan_table},

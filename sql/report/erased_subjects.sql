@@ -1,1 +1,1 @@
-SELECT DISTINCT unnest(subjects) AS subject FROM work.report_deletions WHERE phase = 'apply' ORDER BY subject
+SELECT DISTINCT subject FROM work.report_deleted_subjects ORDER BY subject

@@ -206,10 +206,20 @@ CREATE TABLE IF NOT EXISTS audit.deletions (
     table_name VARCHAR,
     action VARCHAR,
     rows BIGINT,
-    subjects VARCHAR[],
+    subjects BIGINT,  -- how many numbers (keyed hashes, in audit.deleted_subjects) it concerns
     outcome VARCHAR,
     recorded_at TIMESTAMPTZ,
     record_keys VARCHAR[],  -- the keyed ids a redaction replaced by '(erased)'
+    seq BIGINT,
+    row_sha256 VARCHAR
+);
+
+-- The keyed hashes of the numbers whose records a run deleted, per rule (one row each: a retention
+-- run deletes hundreds of thousands).
+CREATE TABLE IF NOT EXISTS audit.deleted_subjects (
+    run_id VARCHAR,
+    rule VARCHAR,
+    subject VARCHAR,
     seq BIGINT,
     row_sha256 VARCHAR
 );
