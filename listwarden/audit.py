@@ -37,6 +37,9 @@ REDACTED = "(erased)"
 GENESIS = "0" * 64
 HEAD_FILE = "chain_head.txt"
 BLOCK_ROWS = 10_000
+# Digests are computed this many rows at a time (whole blocks), so that memory stays bounded
+# however many rows a night seals or a warehouse holds.
+DIGEST_ROWS = 100 * BLOCK_ROWS
 
 
 @dataclass(frozen=True)
@@ -72,9 +75,11 @@ def seal(connection: duckdb.DuckDBPyConnection) -> Head:
     """
     for table in AUDIT_TABLES:
         start = _last_seq(connection)
-        warehouse.execute(connection, _seal_statement(connection, table), f"seal audit.{table}", {"start": start})
-        warehouse.execute(connection, _blocks_statement(table), f"blocks of audit.{table}",
-                          {"start": start, "block_rows": BLOCK_ROWS})
+        sealed = warehouse.execute(connection, _seal_statement(connection, table), f"seal audit.{table}",
+                                   {"start": start}).fetchone()[0]
+        for low in range(start + 1, start + sealed + 1, DIGEST_ROWS):
+            warehouse.execute(connection, _blocks_statement(table), f"blocks of audit.{table}",
+                              {"start": start, "block_rows": BLOCK_ROWS, "low": low, "high": low + DIGEST_ROWS - 1})
     _link_blocks(connection)
     return head(connection)
 
@@ -150,12 +155,13 @@ def _seal_statement(connection: duckdb.DuckDBPyConnection, table: str) -> str:
 
 
 def _blocks_statement(table: str) -> str:
-    """The blocks of the rows sealed since $start: per run, BLOCK_ROWS rows at a time."""
+    """The blocks of the rows sealed since $start whose seq lies in [$low, $high]: per run,
+    BLOCK_ROWS rows at a time (the range holds whole blocks)."""
     return f"""
         INSERT INTO audit.chain (table_name, run_id, first_seq, last_seq, rows, digest)
         SELECT '{table}', run_id, min(seq), max(seq), count(*), sha256(string_agg(row_sha256, '' ORDER BY seq))
         FROM audit.{table}
-        WHERE seq > $start
+        WHERE seq > $start AND seq BETWEEN $low AND $high
         GROUP BY run_id, (seq - $start - 1) // $block_rows
         ORDER BY min(seq)"""
 
@@ -266,24 +272,38 @@ def _continuity_check() -> str:
 
 def _block_problem(connection: duckdb.DuckDBPyConnection) -> str | None:
     """The first block whose rows' hashes do not give its digest (rows rehashed by someone who
-    knows the scheme), or that holds rows of another table."""
-    row = warehouse.execute(connection, f"""
-        WITH blocked AS (
-            SELECT b.table_name AS block_table, b.first_seq, b.last_seq, b.digest, r.table_name, r.seq, r.row_sha256
-            FROM ({_sealed_rows('seq, row_sha256')}) AS r
-            ASOF JOIN audit.chain AS b ON r.seq >= b.first_seq
-        )
-        SELECT block_table, first_seq, last_seq
-        FROM blocked
-        GROUP BY block_table, first_seq, last_seq, digest
-        HAVING bool_or(table_name <> block_table) OR sha256(string_agg(row_sha256, '' ORDER BY seq)) <> digest
-        ORDER BY first_seq
-        LIMIT 1""", "verify blocks").fetchone()
-    if row is None:
-        return None
-    table, first, last = row
-    return (f"audit.{table} rows seq {first}-{last} were rewritten: their hashes do not give the digest "
-            "the chain holds for them")
+    knows the scheme), or that holds rows of another table; DIGEST_ROWS rows at a time."""
+    for low, high in _digest_ranges(connection):
+        row = warehouse.execute(connection, f"""
+            WITH blocked AS (
+                SELECT b.table_name AS block_table, b.first_seq, b.last_seq, b.digest, r.table_name, r.seq, r.row_sha256
+                FROM ({_sealed_rows('seq, row_sha256')}) AS r
+                ASOF JOIN (SELECT * FROM audit.chain WHERE first_seq BETWEEN $low AND $high) AS b
+                    ON r.seq >= b.first_seq
+                WHERE r.seq BETWEEN $low AND $high
+            )
+            SELECT block_table, first_seq, last_seq
+            FROM blocked
+            GROUP BY block_table, first_seq, last_seq, digest
+            HAVING bool_or(table_name <> block_table) OR sha256(string_agg(row_sha256, '' ORDER BY seq)) <> digest
+            ORDER BY first_seq
+            LIMIT 1""", "verify blocks", {"low": low, "high": high}).fetchone()
+        if row:
+            table, first, last = row
+            return (f"audit.{table} rows seq {first}-{last} were rewritten: their hashes do not give the digest "
+                    "the chain holds for them")
+    return None
+
+
+def _digest_ranges(connection: duckdb.DuckDBPyConnection) -> list[tuple[int, int]]:
+    """Seq ranges of whole blocks, about DIGEST_ROWS rows each, covering the chain."""
+    ranges: list[tuple[int, int]] = []
+    for first, last in warehouse.run(connection, "audit/block_bounds").fetchall():
+        if ranges and last - ranges[-1][0] < DIGEST_ROWS:
+            ranges[-1] = (ranges[-1][0], last)
+        else:
+            ranges.append((first, last))
+    return ranges
 
 
 def _fold(connection: duckdb.DuckDBPyConnection, expected: Head | None) -> Verification:

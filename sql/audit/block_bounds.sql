@@ -1,0 +1,1 @@
+SELECT first_seq, last_seq FROM audit.chain ORDER BY first_seq
