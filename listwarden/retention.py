@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from listwarden import audit, checks, export, faults, report, warehouse
 from listwarden.policy import Policy
@@ -213,10 +214,10 @@ def verify(path: Path, values: pa.Table, other_places: list[Path]) -> tuple[str,
         define_held_values(connection)
         connection.register("erased_values", values)
         remaining = [(table, found) for table, found in warehouse.run(
-            connection, "retention/verify_rows", audit_redacted=erasure_mode).fetchall() if found]
+            connection, "retention/verify_rows", audit_redacted=erasure_mode, id_kinds=list(ID_KINDS)).fetchall() if found]
         connection.unregister("erased_values")
         exports = [Path(row[0]) for row in warehouse.run(connection, "retention/exports").fetchall()]
-    looked_for = sum(kind not in NOT_VALUES for kind in values.column("kind").to_pylist())
+    looked_for = len(values) - pc.sum(pc.is_in(values.column("kind"), pa.array(NOT_VALUES)), min_count=0).as_py()
     problems = [f"left beside it: {', '.join(leftovers)}"] if leftovers else []
     problems += [f"{table}: {found} rows still hold a deleted value" for table, found in remaining]
     if warehouse.plaintext():
@@ -375,8 +376,7 @@ def _sync_directory(directory: Path) -> None:
 
 def _erasure_mode(values: pa.Table) -> bool:
     """Were these deletions an erasure request (ids are then redacted from the audit trail too)?"""
-    return any(kind == "mode" and value == "erasure"
-               for kind, value in zip(values.column("kind").to_pylist(), values.column("value").to_pylist()))
+    return pc.any(pc.and_(pc.equal(values.column("kind"), "mode"), pc.equal(values.column("value"), "erasure"))).as_py()
 
 
 def _files_holding(files: list[Path], values: pa.Table, erasure_mode: bool) -> list[str]:

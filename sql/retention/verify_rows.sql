@@ -8,7 +8,7 @@ GROUP BY h.table_name
 UNION ALL
 -- Findings keep record ids after retention; an erasure request redacts them ($audit_redacted).
 SELECT 'audit.violations', count(*) FROM audit.violations
-WHERE $audit_redacted AND record_id IN (SELECT value FROM erased_values WHERE kind IN ('contact_id', 'message_id', 'inbound_id'))
+WHERE $audit_redacted AND record_id IN (SELECT value FROM erased_values WHERE list_contains($id_kinds, kind))
 UNION ALL
 SELECT 'audit.review_queue', count(*) FROM audit.review_queue
 WHERE $audit_redacted AND inbound_id IN (SELECT value FROM erased_values WHERE kind = 'inbound_id')
