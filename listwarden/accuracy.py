@@ -28,7 +28,7 @@ CHUNK = 20_000
 def normalise(connection: duckdb.DuckDBPyConnection, policy: Policy, workers: int | None = None) -> dict:
     """Parse the values the cache lacks, then build work.contacts and work.accuracy from it."""
     warehouse.run(connection, "accuracy/prune_cache", parser_version=phones.PARSER_VERSION)
-    warehouse.run(connection, "accuracy/to_parse")
+    warehouse.run(connection, "accuracy/to_parse", inbound_region=policy.inbound.default_region)
     to_parse = warehouse.count_rows(connection, "work", "numbers_to_parse")
     batches = warehouse.stream(connection, warehouse.sql_text("accuracy/read_to_parse"), "read_to_parse", CHUNK)
     workers = workers or min(os.cpu_count() or 1, -(-to_parse // CHUNK))

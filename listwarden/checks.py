@@ -22,6 +22,10 @@ class Check:
     principle: str
     rule: str
     explanation: str
+    enabled_by: str | None = None  # a parameter of its step that turns it on; off, the check does not run
+
+    def enabled(self, parameters: dict) -> bool:
+        return self.enabled_by is None or bool(parameters[self.enabled_by])
 
     @property
     def implemented(self) -> bool:
@@ -55,6 +59,10 @@ CHECKS = (
     Check("opt_out_not_recorded", "compliance", "critical", "opt-outs",
           "policy opt_out; GDPR Art. 21(3); CTIA Messaging Principles",
           "An inbound opt-out was never recorded as an opt_out consent event."),
+    Check("opt_out_unmatched", "compliance", "medium", "opt-outs",
+          "policy opt_out.unmatched_is_finding; 47 CFR 64.1200(a)(10)",
+          "An inbound opt-out came from a number no contact holds (it is suppressed by its keyed hash).",
+          enabled_by="unmatched_is_finding"),
     Check("opt_out_deadline_missed", "compliance", "high", "opt-outs",
           "policy opt_out.record_within_hours; 47 CFR 64.1200(a)(10)",
           "An inbound opt-out was recorded later than the policy's deadline."),
@@ -96,7 +104,7 @@ def run_checks(connection: duckdb.DuckDBPyConnection, step: str, parameters: dic
     """Run every implemented check of a step into work.violations; return findings per check."""
     found = {}
     for check in CHECKS:
-        if check.step != step or not check.implemented:
+        if check.step != step or not check.implemented or not check.enabled(parameters):
             continue
         query = warehouse.sql_text(f"{check.step}/{check.name}")
         with warehouse.uncompressed(connection):

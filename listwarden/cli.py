@@ -339,6 +339,46 @@ def _one_of(phone: str | None, phone_from: Path | None, contact_id: str | None) 
     return number
 
 
+review_app = typer.Typer(help="The review queue: replies a person must read and decide.", no_args_is_help=True)
+app.add_typer(review_app, name="review")
+
+
+class Decision(str, Enum):
+    opt_out = "opt-out"
+    not_opt_out = "not-opt-out"
+
+
+@review_app.command("list")
+def review_list(warehouse: Path = Warehouse) -> None:
+    """Show the queued replies of the latest run with their text (numbers masked), oldest first."""
+    from listwarden import review
+    from listwarden.warehouse import open_warehouse
+
+    with _errors_as_exit_codes(), open_warehouse(warehouse, read_only=True) as connection:
+        queued = review.queued(connection)
+    for inbound_id, received_at, reason, text in queued:
+        typer.echo(f"{inbound_id}\t{received_at:%Y-%m-%d %H:%M}\t{reason}\t{text}")
+    typer.echo(f"{len(queued)} replies to review" if queued else "nothing to review", err=True)
+
+
+@review_app.command("decide")
+def review_decide(
+    inbound_id: str = typer.Argument(..., help="The reply's inbound_id, as `review list` shows it."),
+    decision: Decision = typer.Argument(..., help="opt-out or not-opt-out."),
+    by: str = typer.Option(None, "--by", help="Who decides (default: the login name)."),
+    warehouse: Path = Warehouse,
+) -> None:
+    """Record a decision on a queued reply; the next run applies it (an opt-out counts from the reply's received_at)."""
+    import getpass
+
+    from listwarden import review
+    from listwarden.warehouse import open_warehouse
+
+    with _errors_as_exit_codes(), open_warehouse(warehouse) as connection:
+        decided_at = review.decide(connection, inbound_id, decision.value, by or getpass.getuser())
+    typer.echo(f"recorded: {inbound_id} {decision.value} by {by or getpass.getuser()} at {decided_at:%Y-%m-%d %H:%M:%S %Z}")
+
+
 keys_app = typer.Typer(help="The warehouse key and the subject key, held outside the warehouse.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 
@@ -421,9 +461,10 @@ def exit_status(error: BaseException) -> tuple[int, str] | None:
     from listwarden.policy import PolicyError
     from listwarden.report import ReportError
     from listwarden.retention import DeletionNotVerified, DeletionRefused
+    from listwarden.review import UnknownReply
     from listwarden.warehouse import WarehouseError
 
-    if isinstance(error, (SourceError, PolicyError, ExportError, ReportError)):
+    if isinstance(error, (SourceError, PolicyError, ExportError, ReportError, UnknownReply)):
         return 2, f"rejected: {error}"
     if isinstance(error, GateFailed):
         return (2, f"rejected: {error}") if error.rejects_source else (3, f"stopped: {error}")

@@ -45,6 +45,7 @@ def parameters(policy: Policy) -> dict:
     return {
         "evidence_fields": policy.consent.evidence_fields,
         "record_within_hours": policy.opt_out.record_within_hours,
+        "unmatched_is_finding": policy.opt_out.unmatched_is_finding,
         "max_messages": policy.frequency_cap.max_messages,
         "window_hours": policy.frequency_cap.window_hours,
         "sender_names": policy.sender_names,

@@ -55,7 +55,7 @@ OPT_OUT_WORDS = {
 }
 CHATTER = {
     "en": ["Thanks!", "What time do you open on Sunday?", "can you stop by the store at 5?",
-           "don't stop the deals coming", "ok"],
+           "Will the sale stop on Sunday?", "don't stop the deals coming", "ok"],
     "de": ["Danke!", "Habt ihr Sonntag offen?"], "fr": ["Merci !", "Vous ouvrez dimanche ?"],
     "es": ["¡Gracias!", "¿Abren el domingo?"], "pt": ["Obrigado!"], "ru": ["Спасибо!"], "zh": ["谢谢！"],
 }

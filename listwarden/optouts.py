@@ -11,19 +11,16 @@ from listwarden.policy import Policy
 
 
 def classify(connection: duckdb.DuckDBPyConnection, policy: Policy) -> dict:
-    """Each distinct body is classified once in Python; DuckDB joins the result back."""
-    classifier = Classifier(policy)
-    bodies = [row[0] for row in warehouse.run(connection, "optouts/distinct_bodies").fetchall()]
-    results = [classifier.classify(body) for body in bodies]
-    connection.register("classified_bodies", pa.table({
-        "body": pa.array(bodies, pa.string()),
-        "kind": [result.kind for result in results],
-        "rule": pa.array([result.rule for result in results], pa.string()),
-    }))
+    """Each distinct body is classified once (a column at a time); DuckDB joins the result back."""
+    bodies = warehouse.run(connection, "optouts/distinct_bodies").fetch_arrow_table().column("body").combine_chunks()
+    classified = Classifier(policy).table(bodies)
+    connection.register("classified_bodies", classified.add_column(0, "body", bodies))
     try:
-        runs.replace_work_table(connection, "inbound", "optouts/inbound", {})
+        runs.replace_work_table(connection, "inbound", "optouts/inbound", {"inbound_region": policy.inbound.default_region})
     finally:
         connection.unregister("classified_bodies")
     warehouse.run(connection, "optouts/review_queue")
-    counts = dict(warehouse.run(connection, "optouts/counts").fetchall())  # also recorded in work.metrics
-    return {"inbound": sum(counts.values()), **counts}
+    metrics = warehouse.run(connection, "optouts/counts").fetchall()  # also recorded in work.metrics
+    counts = {name: value for section, name, value in metrics if section == "inbound"}
+    numbers = {name: value for section, name, value in metrics if section == "inbound_numbers"}
+    return {"inbound": sum(counts.values()), **counts, "numbers": numbers}

@@ -8,6 +8,8 @@ from datetime import time
 from pathlib import Path
 from typing import Literal
 
+import phonenumbers
+import snowballstemmer
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -43,9 +45,52 @@ class Consent(Strict):
 
 
 class OptOut(Strict):
-    keywords: dict[str, list[str]]
-    phrases: dict[str, list[str]] = {}
     record_within_hours: int = Field(24, gt=0)
+    # An opt-out reply whose number matches no contact is suppressed and counted; also a finding?
+    unmatched_is_finding: bool = False
+
+
+class Inbound(Strict):
+    # Region (ISO 3166 alpha-2) for reply numbers typed nationally that no contact's number matches.
+    default_region: str | None = None
+
+    @field_validator("default_region")
+    @classmethod
+    def known_region(cls, region: str | None) -> str | None:
+        if region is not None and region not in phonenumbers.SUPPORTED_REGIONS:
+            raise ValueError(f"{region!r} is not a region phonenumbers knows (ISO 3166 alpha-2, e.g. US)")
+        return region
+
+
+class ReplyLanguage(Strict):
+    """How replies in one language are read; words are matched after folding case, accents and width."""
+
+    spaced: bool = True  # false for scripts written without spaces (Japanese, Chinese): words match inside text
+    stemmer: str | None = None  # Snowball algorithm: slot words then match their inflections
+    opt_out: list[str] = []  # whole-reply keywords that are an opt-out per se
+    opt_in: list[str] = []
+    help: list[str] = []
+    unclear: list[str] = []  # whole-reply words a person must read (an opt-out in one language, not in another)
+    filler: list[str] = []  # words that may surround a keyword without changing what it asks
+    negations: list[str] = []
+    slots: dict[str, list[str]] = {}  # named word groups for requests: {stop}, {send}, ...
+    requests: list[str] = []  # "{stop} {send} me": slots, literal words, "..." for up to three other words
+    ignore: list[str] = []  # uses of a keyword that ask for nothing ("stop by", "reply stop")
+
+    @field_validator("stemmer")
+    @classmethod
+    def known_stemmer(cls, name: str | None) -> str | None:
+        if name is not None and name not in snowballstemmer.algorithms():
+            raise ValueError(f"{name!r} is not a Snowball stemmer; known: {', '.join(snowballstemmer.algorithms())}")
+        return name
+
+    @model_validator(mode="after")
+    def slots_declared(self) -> ReplyLanguage:
+        for pattern in (*self.requests, *self.ignore):
+            missing = set(re.findall(r"\{(\w+)\}", pattern)) - set(self.slots) - {"neg"}
+            if missing:
+                raise ValueError(f"{pattern!r} uses slots that are not declared: {sorted(missing)}")
+        return self
 
 
 class QuietHoursWindow(Strict):
@@ -113,9 +158,9 @@ class Policy(Strict):
     declared_fields: list[str] = []
     purposes: list[Purpose] = Field(min_length=1)
     consent: Consent = Consent()
-    opt_out: OptOut
-    opt_in_keywords: list[str]
-    help_keywords: list[str]
+    opt_out: OptOut = OptOut()
+    inbound: Inbound = Inbound()
+    replies: dict[str, ReplyLanguage] = Field(min_length=1)  # keyed by language (ISO 639-1)
     help_reply_within_minutes: int = Field(60, gt=0)
     quiet_hours: QuietHours = QuietHours()
     frequency_cap: FrequencyCap = FrequencyCap()

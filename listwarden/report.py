@@ -16,8 +16,9 @@ from pathlib import Path
 
 import duckdb
 from jinja2 import Environment, PackageLoader, select_autoescape
+from pydantic import ValidationError
 
-from listwarden import audit, gates, ropa, warehouse
+from listwarden import audit, compliance, gates, ropa, warehouse
 from listwarden.checks import CHECKS, Check
 from listwarden.policy import Policy
 
@@ -42,6 +43,7 @@ class CheckRow:
     check: Check
     findings: int
     samples: list[dict] = field(default_factory=list)
+    enabled: bool = True  # false: the run's policy turns the check off
 
 
 @dataclass
@@ -118,6 +120,14 @@ def select_run(connection: duckdb.DuckDBPyConnection, run_id: str) -> None:
         )
 
 
+def _run_policy(run: dict) -> Policy | None:
+    """The policy the run recorded; None when it recorded none, or one of an older shape."""
+    try:
+        return Policy.model_validate_json(run["policy"]) if run["policy"] else None
+    except ValidationError:
+        return None
+
+
 def collect(connection: duckdb.DuckDBPyConnection) -> ReportData:
     run_rows = warehouse.records(connection, "report/run")
     if not run_rows:
@@ -135,9 +145,12 @@ def collect(connection: duckdb.DuckDBPyConnection) -> ReportData:
     trend_runs = warehouse.records(connection, "report/trends", run_id=run["run_id"])
     for step in steps:
         step["detail"] = json.loads(step["detail"]) if step["detail"] else {}
+    policy = _run_policy(run)
+    settings = compliance.parameters(policy) if policy else None
     return ReportData(
         run=run,
-        checks=[CheckRow(check, counts.get(check.name, 0), samples.get(check.name, [])) for check in CHECKS],
+        checks=[CheckRow(check, counts.get(check.name, 0), samples.get(check.name, []), check.enabled(settings) if settings else True)
+                for check in CHECKS],
         gates=warehouse.records(connection, "report/gate_results"),
         steps=steps,
         accuracy=_accuracy(connection),
@@ -146,7 +159,7 @@ def collect(connection: duckdb.DuckDBPyConnection) -> ReportData:
         deletions=deletions,
         certificate=_certificate(connection, run, deletions),
         chain_head=audit.head(connection, run["run_id"]),
-        ropa=ropa.record(Policy.model_validate_json(run["policy"])) if run["policy"] else None,
+        ropa=ropa.record(policy) if policy else None,
         trends=_trends(trend_runs),
         check_trends=_check_trends(trend_runs, warehouse.run(connection, "report/trends_per_check",
                                                              run_id=run["run_id"]).fetchall()),

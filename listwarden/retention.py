@@ -55,6 +55,7 @@ REMOVALS = (
             (("message_id", "message_id"), ("contact_id", "contact_id"), ("number", "to_phone"))),
     Removal("staging.inbound", "inbound_id", "inbound", (("inbound_id", "inbound_id"), ("number", "from_phone"))),
     Removal("core.inbound", "inbound_id", "inbound", (("inbound_id", "inbound_id"), ("number", "e164"))),
+    Removal("core.review_decisions", "inbound_id", "inbound", (("inbound_id", "inbound_id"),)),
     Removal("staging.deactivations", "phone", "deactivations", (("number", "phone"),)),
     Removal("cache.numbers", "subject", "cache", (("number", "raw"), ("number", "e164"))),
 )

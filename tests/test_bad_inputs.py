@@ -321,7 +321,7 @@ BAD_POLICIES = [
     ("not YAML", DEFAULT + "\n  : : [\n", ("not valid YAML",)),
     ("an unknown key", DEFAULT + "\nquiet_hour: {}\n", ("quiet_hour: Extra inputs are not permitted",)),
     ("a bad value", DEFAULT.replace("max_messages: 2", "max_messages: 0"), ("frequency_cap.max_messages",)),
-    ("a bare YES", DEFAULT.replace('"YES"', "YES"), ("opt_in_keywords",)),
+    ("a bare YES", DEFAULT.replace('"YES"', "YES", 1), ("replies.en.opt_in.2",)),
     ("not a mapping", "- just\n- a list\n", ("must be a mapping",)),
 ]
 

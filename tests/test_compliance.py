@@ -126,7 +126,7 @@ INBOUND_CASES = {
                                [("STOP", T1)], None, {"opt_out_deadline_missed": "i"}),
     "recorded-before-the-reply-does-not-count": ([("marketing", "opt_in", T0), ("marketing", "opt_out", T0)],
                                                  [("STOP", T1)], None, {"opt_out_not_recorded": "i"}),
-    "unclear-is-not-an-opt-out": ([("marketing", "opt_in", T0)], [("can you stop by the store at 5?", T1)],
+    "unclear-is-not-an-opt-out": ([("marketing", "opt_in", T0)], [("Will the sale stop on Sunday?", T1)],
                                   ("marketing", T2), {}),
 }
 
@@ -158,7 +158,7 @@ def test_unclear_replies_go_to_the_review_queue(inbound_run):
     with open_warehouse(inbound_run) as connection:
         queue = connection.execute("SELECT inbound_id, reason FROM audit.review_queue").fetchall()
         kinds = dict(connection.execute("SELECT inbound_id, kind FROM core.inbound").fetchall())
-    assert queue == [("i/unclear-is-not-an-opt-out", "mentions:stop")]
+    assert queue == [("i/unclear-is-not-an-opt-out", "mentions:en:STOP")]
     assert kinds["i/stop-never-recorded"] == "opt_out"
 
 

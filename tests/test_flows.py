@@ -88,7 +88,7 @@ def test_the_report_shows_every_check_and_the_artifact_summarises_it(nightly_run
     assert "mobile not confirmed" in accuracy_section and "country hints contradicted" in accuracy_section
     for section in ("opt-outs", "messages", "audience"):
         assert f'<section id="{section}">' in html
-    assert "mentions:stop" in html  # the demo's "can you stop by the store at 5?" is in the review queue
+    assert "mentions:en:STOP" in html  # the demo's "Will the sale stop on Sunday?" is in the review queue
     run_id = Path(nightly_run["report"]).parent.name
     with get_client(sync_client=True) as client:
         (artifact,) = [a for a in client.read_artifacts()

@@ -13,11 +13,12 @@ def test_default_policy_holds_the_design_defaults(policy):
     }
     assert policy.consent.evidence_fields == ["method", "notice_version"]
     assert policy.opt_out.record_within_hours == 24
-    keywords = {word for words in policy.opt_out.keywords.values() for word in words}
-    assert keywords == {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT", "OPT OUT",
+    keywords = {word for language in policy.replies.values() for word in language.opt_out}
+    assert keywords >= {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT", "OPT OUT",
                         "ARRET", "ARRÊT", "BAJA", "ALTO", "СТОП", "ОТПИСАТЬСЯ", "退订", "TD"}
-    assert policy.opt_in_keywords == ["START", "UNSTOP", "YES"]
-    assert policy.help_keywords == ["HELP", "INFO"] and policy.help_reply_within_minutes == 60
+    assert policy.replies["en"].opt_in[:3] == ["START", "UNSTOP", "YES"]
+    assert policy.replies["en"].help == ["HELP", "INFO"] and policy.help_reply_within_minutes == 60
+    assert policy.inbound.default_region is None and policy.opt_out.unmatched_is_finding is False
     assert (policy.quiet_hours.allowed_from, policy.quiet_hours.allowed_until) == (time(8), time(21))
     assert (policy.frequency_cap.max_messages, policy.frequency_cap.window_hours) == (2, 24)
     assert policy.duplicate_send_window_minutes == 60
@@ -63,10 +64,10 @@ def test_an_invalid_policy_names_the_key_path_and_the_reason(tmp_path, policy_pa
 
 
 def test_a_bare_yes_is_caught_not_read_as_true(tmp_path, policy_path):
-    text = policy_path.read_text(encoding="utf-8").replace('"YES"', "YES")
+    text = policy_path.read_text(encoding="utf-8").replace('"YES"', "YES", 1)
     path = tmp_path / "policy.yaml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(PolicyError, match=r"opt_in_keywords\.2: Input should be a valid string"):
+    with pytest.raises(PolicyError, match=r"replies\.en\.opt_in\.2: Input should be a valid string"):
         load_policy(path)
 
 

@@ -359,7 +359,8 @@ def test_retention_of_contacts_sharing_numbers_deletes_what_only_they_hold_and_v
     held = held_rows(warehouse)
     assert held["contacts"] == {"kept-b", "kept-d"}
     assert held["messages"] == {"m-b", "m-d", "m-e-under-b"}  # messages follow their contact
-    assert held["inbound"] == {"r-e164", "r-national"}  # kept-b holds the number; r-c was gone-c's text
+    # kept-b holds the number; r-c's digits are kept-d's number as typed (gone-c typed them too, without a hint)
+    assert held["inbound"] == {"r-e164", "r-national", "r-c"}
     assert held["deactivations"] == {SHARED_E164}
     assert SHARED_E164 in held["cache"] and ALONE_E164 not in held["cache"]
     assert files_holding(tmp_path / "var", [ALONE_E164]) == {}  # the number only gone-e held, as E.164
@@ -377,7 +378,8 @@ def test_erasure_of_a_shared_number_takes_it_from_every_table_and_every_byte(pla
     finished = run_erasure(warehouse, policy, reports, subject=access.subject_of(SHARED_E164), run_id="second-erasure")
     assert finished["verified"], finished["verification"]
     held = held_rows(warehouse)
-    assert {"gone-a", "kept-b"}.isdisjoint(held["contacts"]) and "r-national" in held["inbound"]
+    # r-national, typed as kept-b typed the number, is a reply from the erased number: it goes too
+    assert {"gone-a", "kept-b"}.isdisjoint(held["contacts"]) and held["inbound"] == {"r-c"}
     assert files_holding(tmp_path / "var", [SHARED_E164, "7400 123450\"", "gone-a", "kept-b"]) == {}
 
 

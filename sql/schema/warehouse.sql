@@ -47,7 +47,9 @@ CREATE TABLE IF NOT EXISTS core.inbound (
     subject VARCHAR,
     received_at TIMESTAMPTZ,
     kind VARCHAR,
-    rule VARCHAR
+    rule VARCHAR,
+    matched_by VARCHAR,  -- how the reply's number was matched: as typed, contact digits, inbound region, or NULL
+    contact_holds_number BOOLEAN
 );
 
 -- Consent now (at the last run's start) per contact and listed purpose.
@@ -56,6 +58,15 @@ CREATE TABLE IF NOT EXISTS core.consent_state (
     purpose VARCHAR,
     state VARCHAR,
     since TIMESTAMPTZ
+);
+
+-- What a person decided about a reply in the review queue (`listwarden review decide`), who and
+-- when; append-only, the latest decision per reply counts. The optouts job applies it.
+CREATE TABLE IF NOT EXISTS core.review_decisions (
+    inbound_id VARCHAR,
+    decision VARCHAR,  -- opt-out or not-opt-out
+    decided_by VARCHAR,
+    decided_at TIMESTAMPTZ
 );
 
 -- Keyed hashes of numbers that opted out by reply: never messaged again unless consent is given anew.
