@@ -270,11 +270,8 @@ class Patterns:
             rows = np.flatnonzero(groups == index)
             if not len(rows):
                 continue
-            subset = text.take(pa.array(rows))
-            distinct = pc.unique(subset)
-            matched = pc.struct_field(pc.extract_regex(distinct, f"(?P<m>{regex})"), [0]).to_pylist()
-            for row, position in zip(rows, pc.index_in(subset, distinct).to_pylist()):
-                found[row] = matched[position]
+            for row, match in zip(rows, _extract(text.take(pa.array(rows)), f"(?P<m>{regex})")[0]):
+                found[row] = match
         return found
 
 
@@ -316,24 +313,23 @@ class _Decisions:
         hit = pc.match_substring_regex(subset, condition).to_numpy(zero_copy_only=False)
         if not hit.any():
             return
-        words = compact(pc.struct_field(pc.extract_regex(pc.filter(subset, pa.array(hit)), first), [0])).to_pylist()
+        words = ["".join(key.split()).replace("|", "") for key in _extract(pc.filter(subset, pa.array(hit)), first)[0]]
         chosen = [keywords[_leading_key(word, keywords)] for word in words]
         self._decide(rows[hit], OPT_OUT, [f"{label}:{k.rule}" for k in chosen])
 
     def by_name(self, capitalised: np.ndarray, bare: pa.Array, classifier: Classifier) -> None:
         """An opt-out keyword and a capitalised word the lexicon does not know: 'Stop Abjjad' (a program's name)."""
-        rows = self.open_rows()
+        rows = np.flatnonzero(self.open & capitalised)
         if not len(rows):
             return
         subset = bare.take(pa.array(rows))
         hit = pc.match_substring_regex(subset, classifier.keyword_and_word).to_numpy(zero_copy_only=False)
         if not hit.any():
             return
-        parts = pc.extract_regex(pc.filter(subset, pa.array(hit)), classifier.keyword_and_word)
-        keys = compact(pc.struct_field(parts, [0])).to_pylist()
-        words = pc.utf8_trim_whitespace(pc.struct_field(parts, [1])).to_pylist()
+        keys, words = _extract(pc.filter(subset, pa.array(hit)), classifier.keyword_and_word)
+        keys, words = ["".join(key.split()) for key in keys], [word.strip() for word in words]
         named = [(row, classifier.keywords[_leading_key(key, classifier.keywords)])
-                 for row, key, word in zip(rows[hit], keys, words) if word not in classifier.lexicon and capitalised[row]]
+                 for row, key, word in zip(rows[hit], keys, words) if word not in classifier.lexicon]
         if named:
             self._decide(np.array([row for row, _ in named]), OPT_OUT, [f"keyword+name:{k.rule}" for _, k in named])
 
@@ -370,8 +366,7 @@ class _Decisions:
         hit = pc.match_substring_regex(subset, classifier.mention).to_numpy(zero_copy_only=False)
         if not hit.any():
             return
-        matched = pc.struct_field(pc.extract_regex(pc.filter(subset, pa.array(hit)), f"(?P<k>{classifier.mention})"), [0])
-        words = compact(matched).to_pylist()
+        words = ["".join(key.split()) for key in _extract(pc.filter(subset, pa.array(hit)), classifier.mention)[0]]
         self._decide(rows[hit], UNCLEAR, [f"mentions:{classifier.keywords[_leading_key(w, classifier.keywords)].rule}"
                                           for w in words])
 
@@ -379,6 +374,16 @@ class _Decisions:
 
     def batch(self) -> pa.RecordBatch:
         return pa.record_batch([pa.array(self.kind, pa.string()), pa.array(self.rule, pa.string())], schema=self.SCHEMA)
+
+
+def _extract(texts: pa.Array, regex: str) -> list[list[str]]:
+    """The named groups of the regex, per text (each distinct text extracted once: extraction is the
+    slow path of RE2)."""
+    distinct = pc.unique(texts)
+    groups = pc.extract_regex(distinct, regex)
+    positions = pc.index_in(texts, distinct).to_pylist()
+    return [[values[position] for position in positions]
+            for values in (pc.struct_field(groups, [index]).to_pylist() for index in range(groups.type.num_fields))]
 
 
 def _fold_words(policy: Policy) -> dict[str, str]:
