@@ -37,7 +37,7 @@ import snowballstemmer
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, Levenshtein
 
-from listwarden.policy import Policy, ReplyLanguage
+from listwarden.policy import Policy
 
 OPT_OUT, OPT_IN, HELP, UNCLEAR, OTHER = "opt_out", "opt_in", "help", "unclear", "other"
 KINDS = (OPT_OUT, OPT_IN, HELP, UNCLEAR)  # the keyword lists of a language

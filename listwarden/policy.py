@@ -178,6 +178,12 @@ class Policy(Strict):
             raise ValueError(f"purposes listed twice: {duplicated}")
         return self
 
+    @model_validator(mode="after")
+    def replies_can_opt_out(self) -> Policy:
+        if not any(language.opt_out for language in self.replies.values()):
+            raise ValueError("replies: no language lists an opt_out keyword (STOP at least)")
+        return self
+
     def consent_required(self, purpose: str) -> bool:
         """The setting of the purpose or of its nearest listed ancestor; unknown purposes need consent."""
         listed = {p.name: p.consent_required for p in self.purposes}

@@ -88,6 +88,11 @@ def test_a_language_is_added_as_data(policy):
         "keyword:sv:AVSLUTA", "request:sv:{neg} {send}", None]
 
 
+def test_a_policy_whose_replies_cannot_opt_out_is_refused(policy):
+    with pytest.raises(ValueError, match="no language lists an opt_out keyword"):
+        type(policy).model_validate({**policy.model_dump(), "replies": {"en": {"help": ["HELP"]}}})
+
+
 def test_a_request_naming_an_undeclared_slot_is_refused():
     with pytest.raises(ValueError, match="slots that are not declared"):
         ReplyLanguage(requests=["{halt} {send}"], slots={"send": ["text"]})
