@@ -40,6 +40,8 @@ BLOCK_ROWS = 10_000
 # Digests are computed this many rows at a time (whole blocks), so that memory stays bounded
 # however many rows a night seals or a warehouse holds.
 DIGEST_ROWS = 100 * BLOCK_ROWS
+# A block's digest: the hash of its rows' hashes in seq order (sealing writes it, verify recomputes it).
+BLOCK_DIGEST = "sha256(string_agg(row_sha256, '' ORDER BY seq))"
 
 
 @dataclass(frozen=True)
@@ -159,7 +161,7 @@ def _blocks_statement(table: str) -> str:
     BLOCK_ROWS rows at a time (the range holds whole blocks)."""
     return f"""
         INSERT INTO audit.chain (table_name, run_id, first_seq, last_seq, rows, digest)
-        SELECT '{table}', run_id, min(seq), max(seq), count(*), sha256(string_agg(row_sha256, '' ORDER BY seq))
+        SELECT '{table}', run_id, min(seq), max(seq), count(*), {BLOCK_DIGEST}
         FROM audit.{table}
         WHERE seq > $start AND seq BETWEEN $low AND $high
         GROUP BY run_id, (seq - $start - 1) // $block_rows
@@ -285,7 +287,7 @@ def _block_problem(connection: duckdb.DuckDBPyConnection) -> str | None:
             SELECT block_table, first_seq, last_seq
             FROM blocked
             GROUP BY block_table, first_seq, last_seq, digest
-            HAVING bool_or(table_name <> block_table) OR sha256(string_agg(row_sha256, '' ORDER BY seq)) <> digest
+            HAVING bool_or(table_name <> block_table) OR {BLOCK_DIGEST} <> digest
             ORDER BY first_seq
             LIMIT 1""", "verify blocks", {"low": low, "high": high}).fetchone()
         if row:

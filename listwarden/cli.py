@@ -374,9 +374,10 @@ def review_decide(
     from listwarden import review
     from listwarden.warehouse import open_warehouse
 
+    decided_by = by or getpass.getuser()
     with _errors_as_exit_codes(), open_warehouse(warehouse) as connection:
-        decided_at = review.decide(connection, inbound_id, decision.value, by or getpass.getuser())
-    typer.echo(f"recorded: {inbound_id} {decision.value} by {by or getpass.getuser()} at {decided_at:%Y-%m-%d %H:%M:%S %Z}")
+        decided_at = review.decide(connection, inbound_id, decision.value, decided_by)
+    typer.echo(f"recorded: {inbound_id} {decision.value} by {decided_by} at {decided_at:%Y-%m-%d %H:%M:%S %Z}")
 
 
 keys_app = typer.Typer(help="The warehouse key and the subject key, held outside the warehouse.", no_args_is_help=True)

@@ -28,7 +28,7 @@ import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 
 import numpy as np
 import pyarrow as pa
@@ -75,7 +75,13 @@ def fold(bodies: pa.Array) -> pa.Array:
 
 
 def compact(folded: pa.Array) -> pa.Array:
+    """Folded replies without spaces or sentence breaks: ' opt  out  | ' -> 'optout'."""
     return pc.replace_substring(pc.replace_substring(folded, " ", ""), "|", "")
+
+
+def _joined(folded: str) -> str:
+    """compact() of one folded text."""
+    return folded.replace(" ", "").replace("|", "")
 
 
 @dataclass(frozen=True)
@@ -99,7 +105,7 @@ class Classifier:
                     for language, words in self.languages.items() for kind in KINDS for word in getattr(words, kind)]
         self.keywords: dict[str, Keyword] = {}  # compact folded form -> first keyword declaring it
         for keyword in declared:
-            self.keywords.setdefault("".join(self.folded[keyword.word].split()), keyword)
+            self.keywords.setdefault(_joined(self.folded[keyword.word]), keyword)
         keyword_token = _alternatives([self._keyword_unit(keyword) for keyword in declared if keyword.kind == OPT_OUT])
         self.only_keywords = f"^(?: \\| )*(?:{keyword_token})(?:{keyword_token}| \\| )*$"
         self.keyword_sentence = f"(?:^| \\| )(?:{keyword_token})+(?: \\| |$)"
@@ -135,7 +141,6 @@ class Classifier:
 
     def _classify_chunk(self, bodies: pa.Array) -> pa.RecordBatch:
         folded = fold(bodies)
-        capitalised = pc.match_substring_regex(pc.fill_null(bodies, ""), _ENDS_CAPITALISED).to_numpy(zero_copy_only=False)
         decided = _Decisions(len(folded))
         decided.by_lookup(compact(folded), self.keywords, "keyword")
         bare = self.filler.replace(folded, "")
@@ -143,11 +148,12 @@ class Classifier:
         decided.by_keyword(bare, self.only_keywords, self.first_keyword, self.keywords, "keyword+filler")
         rest = decided.open_rows()  # the costlier rules run on the replies still open only
         if len(rest):
-            decided.adopt(rest, self._classify_rest(capitalised[rest], folded.take(rest), bare.take(rest)))
+            decided.adopt(rest, self._classify_rest(bodies.take(rest), folded.take(rest), bare.take(rest)))
         return decided.batch()
 
-    def _classify_rest(self, capitalised: np.ndarray, folded: pa.Array, bare: pa.Array) -> _Decisions:
+    def _classify_rest(self, bodies: pa.Array, folded: pa.Array, bare: pa.Array) -> _Decisions:
         decided = _Decisions(len(folded))
+        capitalised = pc.match_substring_regex(pc.fill_null(bodies, ""), _ENDS_CAPITALISED).to_numpy(zero_copy_only=False)
         ignored = self.ignore.search(folded)
         cleaned = self.ignore.replace(folded, " ~ ", ignored)
         bare_cleaned = _where(ignored >= 0, lambda rows: self.filler.replace(cleaned.take(rows), ""), bare)
@@ -158,7 +164,7 @@ class Classifier:
         decided.by_request(affirmed, self.any_request, self.any_request.search(affirmed), self.requests, OPT_OUT, "request")
         decided.by_fuzzy(bare, self)
         decided.by_request(cleaned, self.negated, negated, self.requests, UNCLEAR, "negated")
-        decided.by_mention(cleaned, self)
+        decided.by_keyword(cleaned, self.mention, self.mention, self.keywords, "mentions", UNCLEAR)
         return decided
 
     def _spaced(self, language: str) -> bool:
@@ -168,12 +174,12 @@ class Classifier:
         """The keyword as a run of whole tokens, or for unspaced scripts anywhere in a token."""
         if self._spaced(keyword.language):
             return " " + _token_pattern(self.folded[keyword.word].split()) + " "
-        return f"(?: ?{re.escape(''.join(self.folded[keyword.word].split()))} ?)"
+        return f"(?: ?{re.escape(_joined(self.folded[keyword.word]))} ?)"
 
     def _word_pattern(self, language: str, word: str, stem: bool) -> str:
         tokens = self.folded[word].split()
         if not self._spaced(language):
-            return re.escape("".join(tokens))
+            return re.escape(_joined(self.folded[word]))
         if stem and len(tokens) == 1 and self._stemmer(language):
             stemmed = self._stemmer(language).stemWord(tokens[0])
             if len(stemmed) >= 3 and len(tokens[0]) >= 4:
@@ -305,7 +311,9 @@ class _Decisions:
         chosen = [listed[index] for index in pc.drop_null(found).to_pylist()]
         self._decide(rows[hit], [k.kind for k in chosen], [f"{label}:{k.rule}" for k in chosen])
 
-    def by_keyword(self, text: pa.Array, condition: str, first: str, keywords: dict[str, Keyword], label: str) -> None:
+    def by_keyword(self, text: pa.Array, condition: str, first: str, keywords: dict[str, Keyword], label: str,
+                   kind: str = OPT_OUT) -> None:
+        """Rows the condition matches, named by the keyword the `first` expression finds."""
         rows = self.open_rows()
         if not len(rows):
             return
@@ -313,9 +321,9 @@ class _Decisions:
         hit = pc.match_substring_regex(subset, condition).to_numpy(zero_copy_only=False)
         if not hit.any():
             return
-        words = ["".join(key.split()).replace("|", "") for key in _extract(pc.filter(subset, pa.array(hit)), first)[0]]
+        words = [_joined(key) for key in _extract(pc.filter(subset, pa.array(hit)), first)[0]]
         chosen = [keywords[_leading_key(word, keywords)] for word in words]
-        self._decide(rows[hit], OPT_OUT, [f"{label}:{k.rule}" for k in chosen])
+        self._decide(rows[hit], kind, [f"{label}:{k.rule}" for k in chosen])
 
     def by_name(self, capitalised: np.ndarray, bare: pa.Array, classifier: Classifier) -> None:
         """An opt-out keyword and a capitalised word the lexicon does not know: 'Stop Abjjad' (a program's name)."""
@@ -327,7 +335,7 @@ class _Decisions:
         if not hit.any():
             return
         keys, words = _extract(pc.filter(subset, pa.array(hit)), classifier.keyword_and_word)
-        keys, words = ["".join(key.split()) for key in keys], [word.strip() for word in words]
+        keys, words = [_joined(key) for key in keys], [word.strip() for word in words]
         named = [(row, classifier.keywords[_leading_key(key, classifier.keywords)])
                  for row, key, word in zip(rows[hit], keys, words) if word not in classifier.lexicon]
         if named:
@@ -357,18 +365,6 @@ class _Decisions:
         if found:
             self._decide(np.array([row for row, _ in found]), [k.kind for _, k in found],
                          [f"fuzzy:{k.rule}" for _, k in found])
-
-    def by_mention(self, text: pa.Array, classifier: Classifier) -> None:
-        rows = self.open_rows()
-        if not len(rows):
-            return
-        subset = text.take(pa.array(rows))
-        hit = pc.match_substring_regex(subset, classifier.mention).to_numpy(zero_copy_only=False)
-        if not hit.any():
-            return
-        words = ["".join(key.split()) for key in _extract(pc.filter(subset, pa.array(hit)), classifier.mention)[0]]
-        self._decide(rows[hit], UNCLEAR, [f"mentions:{classifier.keywords[_leading_key(w, classifier.keywords)].rule}"
-                                          for w in words])
 
     SCHEMA = pa.schema([("kind", pa.string()), ("rule", pa.string())])
 
@@ -455,22 +451,14 @@ def _first_request(phrase: str, requests: list[tuple[str, str]]) -> str:
     return next(rule for rule, regex in requests if _compiled(regex).search(phrase))
 
 
-_REGEX_CACHE: dict[str, re.Pattern] = {}
-
-
+@cache
 def _compiled(regex: str) -> re.Pattern:
-    if regex not in _REGEX_CACHE:
-        _REGEX_CACHE[regex] = re.compile(regex.replace(r"\p{N}", r"\d"))
-    return _REGEX_CACHE[regex]
+    return re.compile(regex)
 
 
-_STEMMERS: dict[str, object] = {}
-
-
+@cache
 def _stemmers(name: str):
-    if name not in _STEMMERS:
-        _STEMMERS[name] = snowballstemmer.stemmer(name)
-    return _STEMMERS[name]
+    return snowballstemmer.stemmer(name)
 
 
 def _token_pattern(tokens: list[str]) -> str:

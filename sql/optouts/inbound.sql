@@ -10,9 +10,9 @@ WITH contact_digits AS (
     SELECT regexp_replace(c.phone, '[^0-9]', '', 'g') AS digits, any_value(n.e164) AS e164, any_value(n.subject) AS subject
     FROM staging.contacts AS c
     JOIN cache.numbers AS n ON n.raw IS NOT DISTINCT FROM c.phone AND n.default_region IS NOT DISTINCT FROM c.country
-    WHERE n.is_valid AND length(regexp_replace(c.phone, '[^0-9]', '', 'g')) >= 5
-    GROUP BY 1
-    HAVING count(DISTINCT n.e164) = 1
+    WHERE n.is_valid
+    GROUP BY digits
+    HAVING length(digits) >= 5 AND count(DISTINCT n.e164) = 1
 ),
 matched AS (
     SELECT
