@@ -26,12 +26,16 @@ from pathlib import Path
 import duckdb
 from duckdb_engine import ConnectionWrapper
 
-from listwarden import warehouse
+from listwarden import checks, warehouse
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parent.parent / "expectations"
 SAMPLE_ROWS = 20
 ROW_NUMBER = "_row"
 NOT_CHECKED = "not checked"
+VOCABULARIES = {
+    "checks": lambda: [check.name for check in checks.CHECKS],
+    "severities": lambda: checks.SEVERITIES,
+}
 _GX_RANDOM_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 
 
@@ -72,7 +76,25 @@ def suite_path(gate: str) -> Path:
 
 
 def load_suite(gate: str) -> dict:
-    return json.loads(suite_path(gate).read_text(encoding="utf-8"))
+    """The suite, with what its expectations name filled in: `meta.query`, the unexpected-rows
+    query in sql/gates/<gate>/<query>.sql; `meta.value_set`, a vocabulary of the registries."""
+    suite = json.loads(suite_path(gate).read_text(encoding="utf-8"))
+    for expectation in suite["expectations"]:
+        meta = expectation["meta"]
+        if "query" in meta:
+            expectation["kwargs"]["unexpected_rows_query"] = gate_query(gate, meta["query"])
+        if "value_set" in meta:
+            expectation["kwargs"]["value_set"] = list(VOCABULARIES[meta["value_set"]]())
+    return suite
+
+
+def gate_query(gate: str, name: str) -> str:
+    """A gate's query without its leading comment lines; a missing file fails loudly."""
+    path = warehouse.SQL_DIR / "gates" / gate / f"{name}.sql"
+    if not path.is_file():
+        raise FileNotFoundError(f"expectations/{gate}.json names the query {name}, but {path} is missing")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return "\n".join(itertools.dropwhile(lambda line: line.startswith("--"), lines)).strip()
 
 
 def check(connection: duckdb.DuckDBPyConnection, gate: str, record: bool = True,

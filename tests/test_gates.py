@@ -82,3 +82,15 @@ def test_gate_results_are_recorded_with_counts_and_row_numbers_only(tmp_path, wa
         recorded = json.dumps(connection.execute("SELECT * FROM work.gate_results").fetchall(), default=str)
     assert failed == [("ingest.input", "landing.contacts", "contact_id", 2, [1, 2])]
     assert "7400123499" not in recorded
+
+
+def test_every_gate_query_file_is_used_by_its_suite_and_every_named_query_exists():
+    named = {(gate, e["meta"]["query"]) for gate in GATES for e in json.loads(gates.suite_path(gate).read_text())["expectations"]
+             if "query" in e["meta"]}
+    files = {(path.parent.name, path.stem) for path in (gates.warehouse.SQL_DIR / "gates").glob("*/*.sql")}
+    assert named == files
+
+
+def test_a_suite_naming_a_missing_query_fails_loudly():
+    with pytest.raises(FileNotFoundError, match="no_such_query"):
+        gates.gate_query("compliance.output", "no_such_query")

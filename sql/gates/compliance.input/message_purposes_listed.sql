@@ -1,0 +1,3 @@
+-- message purposes the policy does not list (treated as needing consent)
+-- Rows returned are failures; {batch} is the table the expectation names (meta.table).
+SELECT message_id FROM {batch} WHERE NOT list_has_any(purpose_ancestors(purpose), (SELECT list(name) FROM work.policy_purposes))

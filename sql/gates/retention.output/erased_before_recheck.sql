@@ -1,0 +1,3 @@
+-- erased_before would delete a record whose number was not erased on request, or a contact that opted in again since
+-- Rows returned are failures; {batch} is the table the expectation names (meta.table).
+SELECT d.record_id FROM (SELECT * FROM {batch}) AS d LEFT JOIN work.contacts AS c ON c.contact_id = d.record_id AND d.record_table = 'contacts' WHERE d.rule = 'erased_before' AND (coalesce(c.subject, d.subject) NOT IN (SELECT subject FROM core.suppression WHERE reason = 'retention: erasure_request') OR d.record_id IN (SELECT e.contact_id FROM staging.consents AS e JOIN core.suppression AS x ON x.reason = 'retention: erasure_request' JOIN work.contacts AS k ON k.contact_id = e.contact_id AND k.subject = x.subject WHERE e.action = 'opt_in' AND e.occurred_at > x.since))
