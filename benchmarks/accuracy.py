@@ -23,6 +23,7 @@ from pathlib import Path
 
 from peak_memory import PeakMemory
 from scratch import DEFAULT_POLICY, scratch_directory
+from timing import TimedRunner
 
 DISTINCT_SHARE = 0.75
 CHURN = 0.01
@@ -133,31 +134,26 @@ def write_source(directory: Path, contacts) -> None:
 
 
 def run_accuracy(source: Path, warehouse_path: Path, run_id: str) -> dict:
-    from listwarden import accuracy, gates, ingest, runs
-    from listwarden.policy import load_policy
-    from listwarden.warehouse import open_warehouse
+    """Ingest (not counted), then the accuracy job's own items, timed."""
+    from listwarden import jobs, runs
+    from listwarden.policy import read_policy
 
-    policy = load_policy(DEFAULT_POLICY)
-    phases: dict[str, float] = {}
-
-    def timed(name, work):
-        started = time.perf_counter()
-        result = work()
-        phases[name] = time.perf_counter() - started
-        return result
-
-    with open_warehouse(warehouse_path) as connection:
-        runs.begin(connection, run_id, "benchmark", {}, DEFAULT_POLICY, policy)
-        with runs.step(connection, "benchmark"):
-            ingest.land(connection, source, policy)
-            ingest.promote(connection)
-            job_started = time.perf_counter()
-            timed("input gate", lambda: gates.check(connection, "accuracy.input"))
-            normalised = timed("normalise", lambda: accuracy.normalise(connection, policy))
-            timed("output gate", lambda: gates.check(connection, "accuracy.output"))
-            timed("checks", lambda: accuracy.check(connection, policy))
-            seconds = time.perf_counter() - job_started
-        timed("publish (not counted)", lambda: runs.publish(connection))
+    policy, policy_sha256 = read_policy(DEFAULT_POLICY)
+    arguments = jobs.Arguments(policy=policy, source=source)
+    runner = TimedRunner(warehouse_path, with_gates=False)
+    try:
+        runs.begin(runner.connect(), run_id, "benchmark", {}, policy, policy_sha256)
+        jobs.run_items(jobs.INGEST, arguments, runner)
+        ingest_steps = len(runner.timings)
+        job_started = time.perf_counter()
+        runner.with_gates = True
+        runner.run_job(jobs.ACCURACY, arguments)
+        seconds = time.perf_counter() - job_started
+        runs.publish(runner.connect())
+    finally:
+        runner.close()
+    phases = {name: spent for name, spent, _ in runner.timings[ingest_steps:]}
+    normalised = runner.details["normalise numbers"]
     return {"seconds": seconds, "phases": phases, **normalised}
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from peak_memory import PeakMemory
 from scratch import DEFAULT_POLICY, scratch_directory
+from timing import TimedRunner
 
 # (region, calling code, national prefix digits, time zones of its mobiles, hours from UTC used
 # to send at about 10:00-18:00 local); ten buckets of contacts.
@@ -51,35 +52,30 @@ def main() -> None:
     arguments = parser.parse_args()
     scratch = scratch_directory("compliance")
 
-    from listwarden import compliance, optouts, runs, warehouse
-    from listwarden.policy import load_policy
-    from listwarden.warehouse import open_warehouse
+    from listwarden import jobs, runs, warehouse
+    from listwarden.policy import read_policy
 
-    policy = load_policy(DEFAULT_POLICY)
+    policy, policy_sha256 = read_policy(DEFAULT_POLICY)
     data = scratch / "data"
     started = time.perf_counter()
     write_parquet(data, arguments.contacts, arguments.messages)
     print(f"generated {arguments.contacts:,} contacts and {arguments.messages:,} messages as Parquet "
           f"in {time.perf_counter() - started:.0f} s", flush=True)
 
-    timings: dict[str, float] = {}
-    with open_warehouse(scratch / "warehouse.duckdb") as connection:
-        runs.begin(connection, "benchmark", "benchmark", {}, DEFAULT_POLICY, policy)
+    runner = TimedRunner(scratch / "warehouse.duckdb", with_gates=False)
+    try:
+        connection = runner.connect()
+        runs.begin(connection, "benchmark", "benchmark", {}, policy, policy_sha256)
         stage_parquet(connection, data)
         runs.replace_work_table(connection, "contacts", "accuracy/contacts", {})
         with PeakMemory() as peak:
-            for name, work in (
-                ("optouts: classify inbound", lambda: optouts.classify(connection, policy)),
-                ("compliance: prepare facts", lambda: compliance.prepare(connection, policy)),
-                ("compliance: every check", lambda: compliance.check(connection, policy)),
-                ("compliance: audience", lambda: compliance.audience(connection, policy)),
-            ):
-                step_started = time.perf_counter()
-                result = work()
-                timings[name] = time.perf_counter() - step_started
-                print(f"{name}: {timings[name]:.1f} s {result}", flush=True)
+            for job in (jobs.OPTOUTS, jobs.COMPLIANCE):
+                runner.run_job(job, jobs.Arguments(policy=policy))
         findings = dict(warehouse.execute(connection, 'SELECT "check", count(*) FROM work.violations GROUP BY 1',
                                           "findings").fetchall())
+    finally:
+        runner.close()
+    timings = {name: seconds for name, seconds, _ in runner.timings}
     baseline_messages, baseline_seconds = naive_baseline(data)
 
     total = sum(timings.values())

@@ -16,6 +16,9 @@ from pathlib import Path
 
 from peak_memory import PeakMemory
 from scratch import DEFAULT_POLICY, scratch_directory
+from timing import TimedRunner
+
+from listwarden import jobs
 
 
 def main() -> None:
@@ -26,64 +29,38 @@ def main() -> None:
 
     scratch = scratch_directory("nightly")
 
-    from listwarden import accuracy, compliance, gates, ingest, optouts, report, retention, runs
     from listwarden.demo import generate
-    from listwarden.policy import load_policy
-    from listwarden.warehouse import open_warehouse
+    from listwarden.policy import read_policy
 
-    policy = load_policy(DEFAULT_POLICY)
+    policy, policy_sha256 = read_policy(DEFAULT_POLICY)
     source = scratch / "source"
-    timings: list[tuple[str, float, int | None]] = []
-
-    def timed(name: str, work, rows: int | None = None):
-        started = time.perf_counter()
-        result = work()
-        timings.append((name, time.perf_counter() - started, rows))
-        return result
-
-    counts = timed("generate demo sources", lambda: generate(source, contacts=arguments.contacts, seed=arguments.seed))
+    started = time.perf_counter()
+    counts = generate(source, contacts=arguments.contacts, seed=arguments.seed)
+    generate_seconds = time.perf_counter() - started
     contacts, messages = counts["contacts"], counts["messages"]
+    rows = {"ingest": sum(counts.values()), "accuracy": contacts, "optouts": counts["inbound"],
+            "compliance": messages, "retention": contacts}
+    runner = TimedRunner(scratch / "warehouse.duckdb", scratch / "reports", rows)
     total_started = time.perf_counter()
     with PeakMemory() as peak:
-        with open_warehouse(scratch / "warehouse.duckdb") as connection:
-            runs.begin(connection, "benchmark", "benchmark", {}, DEFAULT_POLICY, policy)
-            with runs.step(connection, "benchmark"):
-                timed("ingest: land", lambda: ingest.land(connection, source, policy), sum(counts.values()))
-                timed("ingest: gate input", lambda: gates.check(connection, "ingest.input"), sum(counts.values()))
-                timed("ingest: promote", lambda: ingest.promote(connection), sum(counts.values()))
-                timed("ingest: gate output", lambda: gates.check(connection, "ingest.output"))
-                timed("ingest: checks", lambda: ingest.check(connection))
-                timed("accuracy: gate input", lambda: gates.check(connection, "accuracy.input"), contacts)
-                timed("accuracy: normalise", lambda: accuracy.normalise(connection, policy), contacts)
-                timed("accuracy: gate output", lambda: gates.check(connection, "accuracy.output"), contacts)
-                timed("accuracy: checks", lambda: accuracy.check(connection, policy), contacts)
-                timed("optouts: gate input", lambda: gates.check(connection, "optouts.input"), counts["inbound"])
-                timed("optouts: classify inbound", lambda: optouts.classify(connection, policy), counts["inbound"])
-                timed("optouts: gate output", lambda: gates.check(connection, "optouts.output"))
-                timed("compliance: gate input", lambda: gates.check(connection, "compliance.input"), messages)
-                timed("compliance: prepare facts", lambda: compliance.prepare(connection, policy), messages)
-                timed("compliance: checks", lambda: compliance.check(connection, policy), messages)
-                timed("compliance: audience", lambda: compliance.audience(connection, policy), contacts)
-                timed("compliance: gate output", lambda: gates.check(connection, "compliance.output"))
-                timed("retention: gate input", lambda: gates.check(connection, "retention.input"), contacts)
-                timed("retention: plan", lambda: retention.plan(connection, policy), contacts)
-                timed("retention: checks", lambda: retention.check(connection))
-                timed("retention: gate output", lambda: gates.check(connection, "retention.output"))
-            timed("publish (deletions applied)", lambda: runs.publish(connection))
-        timed("finish deletions (compact, verify)", lambda: retention.finish(scratch / "warehouse.duckdb", scratch / "reports"))
-        with open_warehouse(scratch / "warehouse.duckdb") as connection:
-            timed("report", lambda: report.publish(connection, "benchmark", scratch / "reports"))
+        try:
+            with jobs.life(runner, "benchmark", "benchmark", {}, policy, policy_sha256):
+                for job in jobs.NIGHTLY:
+                    runner.run_job(job, jobs.Arguments(policy=policy, source=source))
+        finally:
+            runner.close()
         engine_seconds = time.perf_counter() - total_started
     baseline_seconds = naive_accuracy(source / "contacts.csv")
 
     print(f"\n{contacts:,} contacts, {messages:,} messages, {counts['consents']:,} consents, {counts['inbound']:,} inbound")
-    print(f"{'step':32} {'seconds':>9} {'rows/s':>12}")
-    for name, seconds, rows in timings:
+    print(f"{'step':40} {'seconds':>9} {'rows/s':>12}")
+    print(f"{'generate demo sources':40} {generate_seconds:9.2f}")
+    for name, seconds, rows in runner.timings:
         rate = f"{rows / seconds:,.0f}" if rows else ""
-        print(f"{name:32} {seconds:9.2f} {rate:>12}")
-    normalise_seconds = next(seconds for name, seconds, _ in timings if name == "accuracy: normalise")
-    print(f"{'engine total (without generate)':32} {engine_seconds:9.2f}")
-    print(f"{'naive pandas apply (accuracy)':32} {baseline_seconds:9.2f} {contacts / baseline_seconds:12,.0f}")
+        print(f"{name:40} {seconds:9.2f} {rate:>12}")
+    normalise_seconds = next(seconds for name, seconds, _ in runner.timings if name == "accuracy: normalise numbers")
+    print(f"{'engine total (without generate)':40} {engine_seconds:9.2f}")
+    print(f"{'naive pandas apply (accuracy)':40} {baseline_seconds:9.2f} {contacts / baseline_seconds:12,.0f}")
     print(f"accuracy normalise vs naive: {baseline_seconds / normalise_seconds:.1f}x the throughput")
     print(f"peak memory (the process and its workers): {peak.mib:,.0f} MiB")
 

@@ -17,6 +17,7 @@ import time
 
 from peak_memory import PeakMemory
 from scratch import DEFAULT_POLICY, scratch_directory
+from timing import TimedRunner
 
 PHONE = "'+447' || lpad(CAST(i AS VARCHAR), 9, '0')"
 BUILD = {
@@ -67,11 +68,11 @@ def main() -> None:
     arguments = parser.parse_args()
     scratch = scratch_directory("retention")
 
-    from listwarden import audit, gates, phones, retention, runs, warehouse
-    from listwarden.policy import load_policy
+    from listwarden import audit, jobs, phones, warehouse
+    from listwarden.policy import read_policy
     from listwarden.warehouse import open_warehouse
 
-    policy = load_policy(DEFAULT_POLICY)
+    policy, policy_sha256 = read_policy(DEFAULT_POLICY)
     path, reports = scratch / "warehouse.duckdb", scratch / "reports"
     started = time.perf_counter()
     sizes = {"contacts": arguments.contacts, "messages": arguments.messages}
@@ -90,23 +91,14 @@ def main() -> None:
     size = path.stat().st_size / 2**20
     print(f"built the warehouse in {time.perf_counter() - started:.0f} s ({size:,.0f} MiB): {counts}", flush=True)
 
-    timings: dict[str, float] = {}
-
-    def timed(name: str, work):
-        step_started = time.perf_counter()
-        result = work()
-        timings[name] = time.perf_counter() - step_started
-        print(f"{name}: {timings[name]:.1f} s {result or ''}", flush=True)
-
+    runner = TimedRunner(path, reports)
     with PeakMemory() as peak:
-        with open_warehouse(path) as connection:
-            runs.begin(connection, "benchmark", "retention", {}, DEFAULT_POLICY, policy)
-            timed("input gate", lambda: len(gates.check(connection, "retention.input")))
-            timed("plan", lambda: retention.plan(connection, policy))
-            timed("retention_overdue check", lambda: retention.check(connection))
-            timed("output gate (plan suite, share guard)", lambda: len(gates.check(connection, "retention.output")))
-            timed("apply (publish transaction)", lambda: runs.publish(connection))
-        timed("compact and verify", lambda: retention.finish(path, reports))
+        try:
+            with jobs.life(runner, "benchmark", "retention", {}, policy, policy_sha256):
+                runner.run_job(jobs.RETENTION, jobs.Arguments(policy=policy))
+        finally:
+            runner.close()
+    timings = {name: seconds for name, seconds, _ in runner.timings}
     print("\n| phase | seconds |\n|---|---:|")
     for name, seconds in timings.items():
         print(f"| {name} | {seconds:.1f} |")

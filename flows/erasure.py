@@ -1,15 +1,13 @@
-from functools import partial
-from pathlib import Path
-
 from prefect import flow
 
-from flows import defaults, tasks
-from flows.run import run
-from listwarden import retention as engine
-from listwarden.policy import load_policy
+from flows import defaults
+from flows.run import run_jobs
+from listwarden import jobs
+
+JOB = jobs.JOBS["erasure"]
 
 
-@flow(name="erasure")
+@flow(name=JOB.name, description=JOB.description)
 def erasure(
     subject: str | None = None,
     contact_key: str | None = None,
@@ -17,16 +15,9 @@ def erasure(
     warehouse: str = defaults.WAREHOUSE,
     reports: str = defaults.REPORTS,
 ) -> str | None:
-    """Erase one person everywhere, on request, and write a deletion certificate.
-
-    The person is named by keyed hashes only (`listwarden erase` computes them from a number or
-    a contact id): flow parameters are stored in Prefect's database.
-    """
-    loaded_policy = load_policy(Path(policy))
+    """The person is named by keyed hashes only (`listwarden erase` computes them from a number or
+    a contact id): flow parameters are stored in Prefect's database."""
     parameters = {"subject": subject, "contact_key": contact_key, "policy": policy, "warehouse": warehouse,
                   "reports": reports}
-    with run("erasure", None, warehouse, policy, reports, parameters) as current:
-        tasks.step(warehouse, "erasure plan",
-                   partial(engine.plan_erasure, policy=loaded_policy, subject=subject, contact_key=contact_key))
-        tasks.gate(warehouse, "retention.output")
-    return current.report
+    return run_jobs(JOB.name, (JOB,), None, warehouse, reports, policy, parameters,
+                    subject=subject, contact_key=contact_key)

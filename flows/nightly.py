@@ -6,10 +6,15 @@ from flows.compliance import compliance
 from flows.ingest import ingest
 from flows.optouts import optouts
 from flows.retention import retention
-from flows.run import run
+from flows.run import run_of_its_own
+from listwarden import jobs
+
+SUBFLOWS = {"ingest": ingest, "accuracy": accuracy, "optouts": optouts, "compliance": compliance,
+            "retention": retention}
 
 
-@flow(name="nightly")
+@flow(name="nightly", description="The nightly governance run: " + ", ".join(job.name for job in jobs.NIGHTLY)
+      + "; publish (deletions applied); compact and verify; report.")
 def nightly(
     source: str,
     policy: str = defaults.POLICY,
@@ -18,15 +23,15 @@ def nightly(
     retention_dry_run: bool = False,
     allow_large_deletion: bool = False,
 ) -> str:
-    """The nightly governance run: ingest, accuracy, optouts, compliance, retention; publish
-    (deletions applied); compact and verify; report."""
+    """Each job is a subflow of this run; all of them apply the policy the run recorded."""
     parameters = {"source": source, "policy": policy, "warehouse": warehouse, "reports": reports,
                   "retention_dry_run": retention_dry_run, "allow_large_deletion": allow_large_deletion}
-    with run("nightly", None, warehouse, policy, reports, parameters) as current:
-        ingest(source, policy, warehouse, reports, run_id=current.run_id)
-        accuracy(policy, warehouse, reports, run_id=current.run_id)
-        optouts(policy, warehouse, reports, run_id=current.run_id)
-        compliance(policy, warehouse, reports, run_id=current.run_id)
-        retention(policy, warehouse, reports, dry_run=retention_dry_run, allow_large_deletion=allow_large_deletion,
-                  run_id=current.run_id)
-    return current.report
+    options = {"source": source, "dry_run": retention_dry_run, "allow_large_deletion": allow_large_deletion}
+
+    def subflows(run_id: str, _) -> None:
+        for job in jobs.NIGHTLY:
+            subflow = SUBFLOWS[job.name]
+            taken = {name: value for name, value in options.items() if name in subflow.parameters.properties}
+            subflow(warehouse=warehouse, reports=reports, run_id=run_id, **taken)
+
+    return run_of_its_own("nightly", warehouse, reports, policy, parameters, subflows)

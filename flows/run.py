@@ -1,40 +1,40 @@
-"""What makes a flow a run: begin, then (when the flow is the outermost) publish and report."""
+"""Run jobs as a Prefect flow: each job's items as tasks, inside a run's life (listwarden.jobs)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 
 from prefect.runtime import flow_run
 
 from flows import tasks
-from listwarden import runs
+from listwarden import jobs, runs
+from listwarden.policy import Policy, read_policy
 
 
-@dataclass
-class Run:
-    run_id: str
-    report: str | None = None  # set when the run is published and reported
+def run_jobs(flow: str, job_list: tuple[jobs.Job, ...], run_id: str | None, warehouse: str, reports: str,
+             policy: str, parameters: dict, **options) -> str | None:
+    """A job called by nightly is part of nightly's run (run_id given) and applies the policy that
+    run recorded; a job started on its own is a run of its own. Returns the report's path."""
+    runner = tasks.PrefectRunner(warehouse, reports)
 
+    def items(applied: Policy) -> None:
+        for job in job_list:
+            jobs.run_items(job, jobs.Arguments(policy=applied, **options), runner)
 
-@contextmanager
-def run(flow: str, run_id: str | None, warehouse: str, policy: str, reports: str, parameters: dict) -> Iterator[Run]:
-    """A job called by nightly is part of nightly's run (run_id given); a job started on its own
-    is a run of its own: begun here, then published and reported if its body completes."""
     if run_id:
-        yield Run(run_id)
-        return
-    current = Run(str(flow_run.get_id()))
-    with runs.exclusive(Path(warehouse), current.run_id):
-        tasks.finish_deletions(warehouse, reports)  # of an earlier run, stopped after it published
-        tasks.write_missing_reports(warehouse, reports)
-        tasks.begin_run(warehouse, current.run_id, flow, parameters, policy)
-        yield current
-        tasks.publish(warehouse)
-        finished = tasks.finish_deletions(warehouse, reports)
-        from flows.report import report  # a subflow of this run
+        items(tasks.recorded_policy(warehouse))
+        return None
+    return run_of_its_own(flow, warehouse, reports, policy, parameters, lambda _, loaded: items(loaded))
 
-        current.report = report(warehouse=warehouse, reports=reports, run_id=current.run_id)
-        tasks.raise_if_deletions_failed(warehouse, current.run_id, finished)
+
+def run_of_its_own(flow: str, warehouse: str, reports: str, policy: str, parameters: dict,
+                   body: Callable[[str, Policy], None]) -> str:
+    """Begin a run on the policy file as read once, run the body, publish and report."""
+    loaded, policy_sha256 = read_policy(Path(policy))
+    current = str(flow_run.get_id())
+    runner = tasks.PrefectRunner(warehouse, reports)
+    with runs.exclusive(Path(warehouse), current), \
+            jobs.life(runner, current, flow, parameters, loaded, policy_sha256) as outcome:
+        body(current, loaded)
+    return outcome["report"]

@@ -15,16 +15,56 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from listwarden import gates, report, retention, runs
-from listwarden.policy import load_policy
+from listwarden.policy import Policy
 from listwarden.warehouse import open_warehouse
 
 QUIET = {"cache_policy": NO_CACHE, "persist_result": False}
 
 
+class PrefectRunner:
+    """Runs a job's items and a run's life as the tasks below (listwarden.jobs.Runner)."""
+
+    def __init__(self, warehouse: str, reports: str):
+        self.warehouse, self.reports = warehouse, reports
+
+    def gate(self, suite: str) -> None:
+        gate(self.warehouse, suite)
+
+    def step(self, name: str, work: Callable[[duckdb.DuckDBPyConnection], dict]) -> dict:
+        return step(self.warehouse, name, work)
+
+    def finish_deletions(self) -> dict:
+        return finish_deletions(self.warehouse, self.reports)
+
+    def write_missing_reports(self) -> None:
+        write_missing_reports(self.warehouse, self.reports)
+
+    def begin(self, run_id: str, flow: str, parameters: dict, policy: Policy, policy_sha256: str) -> None:
+        begin_run(self.warehouse, run_id, flow, parameters, policy, policy_sha256)
+
+    def publish(self) -> None:
+        publish(self.warehouse)
+
+    def report(self, run_id: str) -> str:
+        from flows.report import report as report_flow  # a subflow of this run
+
+        return report_flow(warehouse=self.warehouse, reports=self.reports, run_id=run_id)
+
+    def raise_if_deletions_failed(self, run_id: str, finished: dict) -> None:
+        raise_if_deletions_failed(self.warehouse, run_id, finished)
+
+
 @task(name="begin run", **QUIET)
-def begin_run(warehouse: str, run_id: str, flow: str, parameters: dict, policy: str) -> None:
+def begin_run(warehouse: str, run_id: str, flow: str, parameters: dict, policy: Policy, policy_sha256: str) -> None:
     with open_warehouse(warehouse) as connection:
-        runs.begin(connection, run_id, flow, parameters, Path(policy), load_policy(Path(policy)))
+        runs.begin(connection, run_id, flow, parameters, policy, policy_sha256)
+
+
+@task(name="run policy", **QUIET)
+def recorded_policy(warehouse: str) -> Policy:
+    """The policy the run recorded when it began (a job of nightly's run applies that one)."""
+    with open_warehouse(warehouse, read_only=True) as connection:
+        return runs.recorded_policy(connection)
 
 
 @task(name="gate", task_run_name="gate {gate_name}", **QUIET)

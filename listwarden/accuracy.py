@@ -18,7 +18,7 @@ from functools import partial
 import duckdb
 import pyarrow as pa
 
-from listwarden import checks, keys, phones, runs, warehouse
+from listwarden import keys, phones, runs, warehouse
 from listwarden.policy import Policy
 from listwarden.progress import progress_bar
 
@@ -46,10 +46,6 @@ def normalise(connection: duckdb.DuckDBPyConnection, policy: Policy, workers: in
         {"max_valid_share_drop": policy.accuracy.max_valid_share_drop, "values_parsed": to_parse},
     )
     return {"contacts": contacts, "values_parsed": to_parse, "workers": workers}
-
-
-def check(connection: duckdb.DuckDBPyConnection, policy: Policy) -> dict:
-    return {"findings": checks.run_checks(connection, "accuracy", {"not_sms_capable": policy.accuracy.not_sms_capable})}
 
 
 def _parse_all(batches: Iterable[pa.RecordBatch], key: str, workers: int) -> Iterator[pa.RecordBatch]:

@@ -1,120 +1,152 @@
-"""The check vocabulary: one entry per check, in one place.
+"""The check registry, discovered from sql/checks/: a check is one SQL file and its cases beside it.
 
-A check is implemented by the SQL file `sql/<step>/<name>.sql`: a query returning
-(record_table, record_id, subject, detail) per finding. Adding a check is adding that file and
-its line here.
+`sql/checks/<name>.sql` opens with a header that declares the check, YAML between `/* check` and
+`*/`, and goes on with a query returning (record_table, record_id, subject, detail) per finding.
+`sql/checks/<name>.cases.yaml` holds the case the check must catch (also planted in the demo
+sources) and the case it must pass. Header keys:
+
+    job          the job whose checks step runs it (jobs.py refuses a job without one)
+    severity     one of SEVERITIES
+    principle    one of PRINCIPLES (the report's verdicts)
+    rule         the policy setting and the law or code it enforces
+    explanation  one sentence, for the report
+    finds        the exact rule, for the README's table of checks
+    binds        {query parameter: policy setting path, or engine.<name> of ENGINE_VALUES}
+    enabled_by   a boolean policy setting that turns the check on (off, it does not run)
+
+A file that does not declare itself so fails the import of this module, naming the file.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
+from functools import reduce
+from pathlib import Path
 
 import duckdb
+import yaml
 
 from listwarden import warehouse
+from listwarden.policy import Policy
+
+CHECKS_DIR = warehouse.SQL_DIR / "checks"
+SEVERITIES = ("critical", "high", "medium", "low")
+# The report gives a verdict per principle; security is judged from the gates and deletions.
+PRINCIPLES = ("consent", "purpose limitation", "opt-outs", "timing", "content", "accuracy", "minimisation",
+              "retention", "security")
+ENGINE_VALUES = {"number_like": warehouse.NUMBER_LIKE.pattern}
+REQUIRED_KEYS = ("job", "severity", "principle", "rule", "explanation", "finds")
+OPTIONAL_KEYS = ("binds", "enabled_by")
+_HEADER = re.compile(r"\A/\* check\n(?P<header>.*?)\n\*/\n(?P<query>.*)\Z", re.DOTALL)
+
+
+class CheckError(ValueError):
+    """A check file that does not declare itself; the message names the file and the key."""
 
 
 @dataclass(frozen=True)
 class Check:
     name: str
-    step: str
+    job: str
     severity: str
     principle: str
     rule: str
     explanation: str
-    enabled_by: str | None = None  # a parameter of its step that turns it on; off, the check does not run
+    finds: str
+    query: str
+    binds: dict[str, str] = field(default_factory=dict)
+    enabled_by: str | None = None
 
-    def enabled(self, parameters: dict) -> bool:
-        return self.enabled_by is None or bool(parameters[self.enabled_by])
+    def enabled(self, policy: Policy) -> bool:
+        return self.enabled_by is None or bool(setting(policy, self.enabled_by))
 
-    @property
-    def implemented(self) -> bool:
-        return (warehouse.SQL_DIR / self.step / f"{self.name}.sql").is_file()
+    def parameters(self, policy: Policy) -> dict:
+        """The values the query binds, each from the policy setting (or engine value) it names."""
+        return {name: ENGINE_VALUES[path.removeprefix("engine.")] if path.startswith("engine.") else setting(policy, path)
+                for name, path in self.binds.items()}
 
 
-SEVERITIES = ("critical", "high", "medium", "low")
+def setting(policy: Policy, path: str) -> object:
+    """A policy setting by its dotted path (frequency_cap.max_messages)."""
+    return reduce(getattr, path.split("."), policy)
 
-CHECKS = (
-    Check("invalid_number", "accuracy", "high", "accuracy",
-          "policy accuracy; GDPR Art. 5(1)(d)",
-          "The number does not parse, or phonenumbers says it is not a valid number."),
-    Check("not_sms_capable", "accuracy", "medium", "accuracy",
-          "policy accuracy.not_sms_capable; GDPR Art. 5(1)(d)",
-          "The number is a fixed line, toll-free, premium rate, shared cost, voicemail, pager or UAN."),
-    Check("duplicate_number", "accuracy", "medium", "accuracy",
-          "policy accuracy; GDPR Art. 5(1)(d)",
-          "Another contact created earlier has the same E.164 number."),
-    Check("no_consent", "compliance", "critical", "consent",
-          "policy purposes; GDPR Art. 6(1)(a), 7(1); PECR reg. 22; TCPA 47 CFR 64.1200(a)(2)",
-          "A consent-requiring message went to a contact who had never opted in to anything."),
-    Check("purpose_not_consented", "compliance", "high", "purpose limitation",
-          "policy purposes; GDPR Art. 5(1)(b), 6(1)(a)",
-          "The contact had opted in, but not to this message's purpose or an ancestor of it."),
-    Check("sent_after_opt_out", "compliance", "critical", "opt-outs",
-          "policy opt_out; GDPR Art. 7(3), 21(3); TCPA 47 CFR 64.1200(a)(10)",
-          "The contact's consent for the purpose had been withdrawn before the message was sent."),
-    Check("consent_without_evidence", "compliance", "high", "consent",
-          "policy consent.evidence_fields; GDPR Art. 7(1)",
-          "An opt-in without the method or the notice version the person saw."),
-    Check("opt_out_not_recorded", "compliance", "critical", "opt-outs",
-          "policy opt_out; GDPR Art. 21(3); CTIA Messaging Principles",
-          "An inbound opt-out was never recorded as an opt_out consent event."),
-    Check("opt_out_unmatched", "compliance", "medium", "opt-outs",
-          "policy opt_out.unmatched_is_finding; 47 CFR 64.1200(a)(10)",
-          "An inbound opt-out came from a number no contact holds (it is suppressed by its keyed hash).",
-          enabled_by="unmatched_is_finding"),
-    Check("opt_out_deadline_missed", "compliance", "high", "opt-outs",
-          "policy opt_out.record_within_hours; 47 CFR 64.1200(a)(10)",
-          "An inbound opt-out was recorded later than the policy's deadline."),
-    Check("quiet_hours", "compliance", "high", "timing",
-          "policy quiet_hours; TCPA 47 CFR 64.1200(c)(1)",
-          "Sent outside the allowed hours in one of the recipient's local time zones."),
-    Check("frequency_cap", "compliance", "medium", "timing",
-          "policy frequency_cap; CTIA Messaging Principles",
-          "More consent-requiring messages to one contact than the cap allows in the rolling window."),
-    Check("missing_sender_id", "compliance", "high", "content",
-          "policy sender_names; TCPA 47 CFR 64.1200(b)(1); PECR reg. 23",
-          "A consent-requiring message does not name the sender."),
-    Check("missing_opt_out_instruction", "compliance", "high", "content",
-          "policy content.opt_out_instructions; PECR reg. 23; CTIA Messaging Principles",
-          "A consent-requiring message does not say how to opt out."),
-    Check("undeclared_field", "ingest", "medium", "minimisation",
-          "policy declared_fields; GDPR Art. 5(1)(c)",
-          "A contacts column outside the data contract and the policy's declared fields."),
-    Check("retention_overdue", "retention", "high", "retention",
-          "policy retention; GDPR Art. 5(1)(e)",
-          "A record kept more than the grace period past its retention deadline."),
-    Check("reassigned_number", "compliance", "high", "accuracy",
-          "policy accuracy; TCPA reassigned numbers, 47 CFR 64.1200(a)(5)",
-          "A message went to a number deactivated after the contact's latest opt-in."),
-    Check("duplicate_send", "compliance", "low", "content",
-          "policy duplicate_send_window_minutes",
-          "The same body went to the same contact again within the window: a retry gone wrong."),
-    Check("help_not_answered", "compliance", "medium", "opt-outs",
-          "policy help_reply_within_minutes; CTIA Messaging Principles",
-          "An inbound HELP or INFO got no outbound reply within the window."),
-    Check("message_too_long", "compliance", "low", "content",
-          "policy length.max_segments",
-          "A consent-requiring message longer than the allowed number of SMS segments."),
-)
+
+def discover(directory: Path = CHECKS_DIR) -> tuple[Check, ...]:
+    """Every check of the directory, by name."""
+    return tuple(_load(path) for path in sorted(directory.glob("*.sql")))
+
+
+def _load(path: Path) -> Check:
+    match = _HEADER.match(path.read_text(encoding="utf-8"))
+    if not match:
+        raise CheckError(f"{path}: a check file opens with its header, between '/* check' and '*/'")
+    try:
+        header = yaml.safe_load(match.group("header"))
+    except yaml.YAMLError as error:
+        raise CheckError(f"{path}: its header is not YAML: {error}") from None
+    if not isinstance(header, dict):
+        raise CheckError(f"{path}: its header must be a mapping of keys")
+    missing = [key for key in REQUIRED_KEYS if not header.get(key)]
+    unknown = sorted(set(header) - set(REQUIRED_KEYS) - set(OPTIONAL_KEYS))
+    if missing or unknown:
+        raise CheckError(f"{path}: header keys missing: {missing}; unknown: {unknown}")
+    for key, vocabulary in (("severity", SEVERITIES), ("principle", PRINCIPLES[:-1])):
+        if header[key] not in vocabulary:
+            raise CheckError(f"{path}: {key} {header[key]!r} is not one of {', '.join(vocabulary)}")
+    check = Check(name=path.stem, query=match.group("query"), **header)
+    _check_settings(path, check)
+    return check
+
+
+def _check_settings(path: Path, check: Check) -> None:
+    """Every bound parameter is used by the query and names a policy setting or an engine value."""
+    used = set(re.findall(r"\$(\w+)", check.query))
+    if used != set(check.binds):
+        raise CheckError(f"{path}: the query binds {sorted(used)} but the header declares {sorted(check.binds)}")
+    paths = [*check.binds.values(), *([check.enabled_by] if check.enabled_by else [])]
+    for dotted in paths:
+        known = dotted.removeprefix("engine.") in ENGINE_VALUES if dotted.startswith("engine.") else _is_setting(dotted)
+        if not known:
+            raise CheckError(f"{path}: {dotted!r} is not a policy setting (nor engine.<{', '.join(ENGINE_VALUES)}>)")
+
+
+def _is_setting(dotted: str) -> bool:
+    model = Policy
+    for part in dotted.split("."):
+        fields = getattr(model, "model_fields", {})
+        if part not in fields:
+            return False
+        model = fields[part].annotation
+    return True
+
+
+CHECKS = discover()
 CHECKS_BY_NAME = {check.name: check for check in CHECKS}
 
 
-def run_checks(connection: duckdb.DuckDBPyConnection, step: str, parameters: dict) -> dict[str, int]:
-    """Run every implemented check of a step into work.violations; return findings per check."""
+def run_checks(connection: duckdb.DuckDBPyConnection, job: str, policy: Policy) -> dict[str, int]:
+    """Run every enabled check of a job into work.violations; return findings per check."""
     found = {}
     for check in CHECKS:
-        if check.step != step or not check.implemented or not check.enabled(parameters):
+        if check.job != job or not check.enabled(policy):
             continue
-        query = warehouse.sql_text(f"{check.step}/{check.name}")
         with warehouse.uncompressed(connection):
             inserted = warehouse.execute(
                 connection,
                 "INSERT INTO work.violations "
                 "SELECT $check_name, $check_severity, record_table, record_id, subject, detail, $check_rule "
-                f"FROM ({query}) AS finding",
+                f"FROM ({check.query}) AS finding",
                 check.name,
-                {**parameters, "check_name": check.name, "check_severity": check.severity, "check_rule": check.rule},
+                {**check.parameters(policy), "check_name": check.name, "check_severity": check.severity,
+                 "check_rule": check.rule},
             ).fetchone()[0]
         found[check.name] = inserted
     return found
+
+
+def markdown_table() -> str:
+    """The README's table of checks."""
+    lines = ["| check | job | severity | principle | finds |", "|---|---|---|---|---|"]
+    lines += [f"| `{c.name}` | {c.job} | {c.severity} | {c.principle} | {c.finds} |" for c in CHECKS]
+    return "\n".join(lines) + "\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from listwarden import checks, runs, sms, warehouse
+from listwarden import runs, sms, warehouse
 from listwarden.policy import Policy
 
 
@@ -15,7 +15,7 @@ def prepare(connection: duckdb.DuckDBPyConnection, policy: Policy) -> dict:
         "consent_events": runs.replace_work_table(connection, "consent_events", "compliance/consent_events", {}),
         "messages": runs.replace_work_table(connection, "message_consent", "compliance/message_consent", {}),
         "inbound_opt_outs": runs.replace_work_table(connection, "opt_out_records", "compliance/opt_out_records", {}),
-        "distinct_bodies": runs.replace_work_table(connection, "body_facts", "compliance/body_facts", parameters(policy)),
+        "distinct_bodies": runs.replace_work_table(connection, "body_facts", "compliance/body_facts", body_parameters(policy)),
         "zone_sets": runs.replace_work_table(connection, "zone_sets", "compliance/zone_sets", {}),
         "numbers": runs.replace_work_table(connection, "number_subjects", "compliance/number_subjects", {}),
     }
@@ -33,25 +33,7 @@ def audience(connection: duckdb.DuckDBPyConnection, policy: Policy) -> dict:
     return counts
 
 
-def check(connection: duckdb.DuckDBPyConnection, policy: Policy) -> dict:
-    """Every compliance check; message findings are then named by the number they went to."""
-    found = checks.run_checks(connection, "compliance", parameters(policy))
-    warehouse.run(connection, "compliance/fill_message_subjects")
-    return {"findings": found}
-
-
-def parameters(policy: Policy) -> dict:
-    """The policy settings the compliance SQL binds (each query binds the ones it names)."""
-    return {
-        "evidence_fields": policy.consent.evidence_fields,
-        "record_within_hours": policy.opt_out.record_within_hours,
-        "unmatched_is_finding": policy.opt_out.unmatched_is_finding,
-        "max_messages": policy.frequency_cap.max_messages,
-        "window_hours": policy.frequency_cap.window_hours,
-        "sender_names": policy.sender_names,
-        "opt_out_instructions": policy.content.opt_out_instructions,
-        "max_segments": policy.length.max_segments,
-        "duplicate_window_minutes": policy.duplicate_send_window_minutes,
-        "help_reply_within_minutes": policy.help_reply_within_minutes,
-        **sms.patterns(),
-    }
+def body_parameters(policy: Policy) -> dict:
+    """What body_facts.sql binds: the names and instructions a body must carry, and GSM-7."""
+    return {"sender_names": policy.sender_names, "opt_out_instructions": policy.content.opt_out_instructions,
+            **sms.patterns()}

@@ -1,4 +1,4 @@
-"""The data contract: the source tables listwarden reads and their columns (DESIGN.md)."""
+"""The data contract: the source tables listwarden reads and their columns."""
 
 from __future__ import annotations
 

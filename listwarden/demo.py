@@ -18,7 +18,7 @@ import phonenumbers
 import polars as pl
 from phonenumbers import PhoneNumberFormat, PhoneNumberType, timezone
 
-from listwarden.contract import TABLES_BY_NAME
+from listwarden import cases
 from listwarden.progress import progress_bar
 
 # (region, language, weight)
@@ -31,7 +31,6 @@ MARKETING_PURPOSES = ("marketing", "marketing.offers", "marketing.newsletter")
 METHODS = ("web_form", "checkout", "keyword", "paper", "api")
 NOTICES = ("privacy-2025-09", "privacy-2026-03")
 SENDER = "Acme"
-UNDECLARED_COLUMN = "date_of_birth"
 # Sending hours kept well inside the policy's 08:00-21:00 window, in every zone of the number.
 SAFE_HOURS = (9, 20)
 OFFERS = {
@@ -96,12 +95,14 @@ def generate(out: Path, contacts: int = 1000, seed: int = 7, as_of: date | None 
     """Write the source CSVs and planted_violations.csv to `out`; return row counts per file."""
     as_of = as_of or datetime.now(UTC).date()
     sources = Sources(as_of=datetime.combine(as_of, time(0), UTC), rng=random.Random(seed))
-    clean = max(contacts - PLANTED_CONTACTS, 0)
+    planted = cases.load_all("catch", as_of)
+    sources.used_numbers |= _case_numbers(planted)
+    clean = max(contacts - len(planted.tables["contacts"]), 0)
     with progress_bar("Generating contacts", clean) as advance:
         for _ in range(clean):
             _clean_contact(sources)
             advance(1)
-    _plant_everything(sources)
+    _plant_everything(sources, planted)
     return _write(sources, Path(out))
 
 
@@ -164,7 +165,6 @@ def _add_contact(sources: Sources, contact: Contact, phone: str) -> None:
         "contact_id": contact.contact_id, "phone": phone, "country": contact.region,
         "created_at": contact.created_at.strftime("%Y-%m-%d %H:%M:%S"),
         "last_activity_at": (sources.as_of - timedelta(minutes=sources.rng.randint(60, 30 * 1440))).strftime("%Y-%m-%d %H:%M:%S"),
-        UNDECLARED_COLUMN: f"{sources.rng.randint(1950, 2005)}-{sources.rng.randint(1, 12):02d}-{sources.rng.randint(1, 28):02d}",
     })
 
 
@@ -272,128 +272,37 @@ def _iso(at: datetime) -> str:
 
 # --- the planted violations ---------------------------------------------------------------
 
-PLANTED_CONTACTS = 22
+def _plant_everything(sources: Sources, planted: cases.Sources) -> None:
+    """Every check's catch case (sql/checks/<name>.cases.yaml), among the population."""
+    for table, rows in planted.tables.items():
+        getattr(sources, table).extend(rows)
+    sources.planted.extend({"check": check, "record_table": table, "record_id": record_id}
+                           for check, table, record_id in sorted(planted.finds))
 
 
-def _consented_contact(sources: Sources, purpose: str = "marketing", days_ago: tuple[int, int] = (60, 200),
-                       region: str | None = None) -> tuple[Contact, datetime]:
-    contact = _new_contact(sources, created_days_ago=days_ago, region=region)
-    opted_in = contact.created_at + timedelta(minutes=5)
-    _consent(sources, contact, purpose, "opt_in", opted_in)
-    return contact, opted_in
-
-
-def _offer(contact: Contact) -> str:
-    return OFFERS[contact.language][0].format(s=SENDER)
-
-
-def _plant_everything(sources: Sources) -> None:
-    rng, now = sources.rng, sources.as_of
-    plant = sources.plant
-
-    for typed, region in (("12345", "GB"), ("+33 6 12", "FR")):  # invalid_number
-        contact, _ = _consented_contact(sources)
-        sources.contacts[-1].update(phone=typed, country=region)
-        plant("invalid_number", "contacts", contact.contact_id)
-
-    for region, line_type in (("DE", PhoneNumberType.FIXED_LINE), ("GB", PhoneNumberType.TOLL_FREE)):  # not_sms_capable
-        contact = _new_contact(sources, created_days_ago=(60, 200), region=region, number_type=line_type)
-        _consent(sources, contact, "marketing", "opt_in", contact.created_at + timedelta(minutes=5))
-        plant("not_sms_capable", "contacts", contact.contact_id)
-
-    original, _ = _consented_contact(sources, region="US", days_ago=(150, 200))  # duplicate_number
-    duplicate = Contact(sources.next_id("c", sources.contacts), "US", "en", original.e164,
-                        phonenumbers.format_number(phonenumbers.parse(original.e164), PhoneNumberFormat.NATIONAL),
-                        original.zones, original.created_at + timedelta(days=30))
-    _add_contact(sources, duplicate, duplicate.phone)
-    _consent(sources, duplicate, "marketing", "opt_in", duplicate.created_at + timedelta(minutes=5))
-    plant("duplicate_number", "contacts", duplicate.contact_id)
-
-    unconsented = _new_contact(sources, created_days_ago=(20, 30), region="GB")  # no_consent
-    sent = _send_time(unconsented, (unconsented.created_at + timedelta(days=3)).date(), rng)
-    plant("no_consent", "messages", _message(sources, unconsented, "marketing.offers", _offer(unconsented), sent))
-
-    newsletter_only, opted_in = _consented_contact(sources, purpose="marketing.newsletter", region="FR")  # purpose_not_consented
-    sent = _send_time(newsletter_only, (opted_in + timedelta(days=5)).date(), rng)
-    plant("purpose_not_consented", "messages",
-          _message(sources, newsletter_only, "marketing.offers", _offer(newsletter_only), sent))
-
-    withdrawn, _ = _consented_contact(sources, region="DE")  # sent_after_opt_out (recorded opt-out event)
-    _consent(sources, withdrawn, "marketing", "opt_out", now - timedelta(days=12), method="web_form")
-    sent = _send_time(withdrawn, (now - timedelta(days=8)).date(), rng)
-    plant("sent_after_opt_out", "messages", _message(sources, withdrawn, "marketing.offers", _offer(withdrawn), sent))
-
-    for missing in ("notice_version", "method"):  # consent_without_evidence
-        contact = _new_contact(sources, created_days_ago=(30, 60), region="US")
-        event = _consent(sources, contact, "marketing", "opt_in", contact.created_at + timedelta(minutes=2),
-                         missing=missing)
-        plant("consent_without_evidence", "consents", event)
-
-    ignored, _ = _consented_contact(sources, region="US")  # opt_out_not_recorded
-    plant("opt_out_not_recorded", "inbound", _reply(sources, ignored, "STOP", now - timedelta(days=10)))
-
-    late, _ = _consented_contact(sources, region="FR")  # opt_out_deadline_missed
-    asked = now - timedelta(days=15)
-    plant("opt_out_deadline_missed", "inbound", _reply(sources, late, "Arrêt", asked))
-    _consent(sources, late, "marketing", "opt_out", asked + timedelta(days=3), method="keyword")
-
-    night_owl, opted_in = _consented_contact(sources, region="US")  # quiet_hours: 23:30 New York time
-    local = datetime.combine((opted_in + timedelta(days=6)).date(), time(23, 30), ZoneInfo(night_owl.zones[0]))
-    plant("quiet_hours", "messages", _message(sources, night_owl, "marketing", _offer(night_owl), local.astimezone(UTC)))
-
-    busy, opted_in = _consented_contact(sources, region="GB")  # frequency_cap: the third in 24 h
-    day = (opted_in + timedelta(days=4)).date()
-    london = ZoneInfo("Europe/London")
-    for index, hour in enumerate((10, 14, 18)):
-        at = datetime.combine(day, time(hour), london).astimezone(UTC)
-        message_id = _message(sources, busy, "marketing", OFFERS["en"][index].format(s=SENDER), at)
-    plant("frequency_cap", "messages", message_id)
-
-    anonymous, opted_in = _consented_contact(sources, region="US")  # missing_sender_id
-    sent = _send_time(anonymous, (opted_in + timedelta(days=3)).date(), rng)
-    plant("missing_sender_id", "messages",
-          _message(sources, anonymous, "marketing", "Flash sale today only! Reply STOP to opt out", sent))
-
-    no_way_out, opted_in = _consented_contact(sources, region="GB")  # missing_opt_out_instruction
-    sent = _send_time(no_way_out, (opted_in + timedelta(days=3)).date(), rng)
-    plant("missing_opt_out_instruction", "messages",
-          _message(sources, no_way_out, "marketing", f"{SENDER}: new arrivals are in store now.", sent))
-
-    plant("undeclared_field", "contacts", UNDECLARED_COLUMN)
-
-    forgotten = _new_contact(sources, created_days_ago=(120, 130), region="DE")  # retention_overdue: never opted in
-    plant("retention_overdue", "contacts", forgotten.contact_id)
-
-    reassigned, opted_in = _consented_contact(sources, region="US", days_ago=(200, 250))  # reassigned_number
-    deactivated = opted_in + timedelta(days=60)
-    sources.deactivations.append({"phone": reassigned.e164, "deactivated_at": _iso(deactivated)})
-    sent = _send_time(reassigned, (deactivated + timedelta(days=10)).date(), rng)
-    plant("reassigned_number", "messages", _message(sources, reassigned, "marketing", _offer(reassigned), sent))
-
-    retried, opted_in = _consented_contact(sources, region="GB")  # duplicate_send: same body 10 minutes later
-    sent = _send_time(retried, (opted_in + timedelta(days=3)).date(), rng, hours=(10, 19))
-    _message(sources, retried, "marketing", _offer(retried), sent)
-    plant("duplicate_send", "messages", _message(sources, retried, "marketing", _offer(retried), sent + timedelta(minutes=10)))
-
-    helpless, opted_in = _consented_contact(sources, region="US")  # help_not_answered
-    plant("help_not_answered", "inbound", _reply(sources, helpless, "HELP", opted_in + timedelta(days=2, hours=4)))
-
-    verbose, opted_in = _consented_contact(sources, region="GB")  # message_too_long: 4 GSM-7 segments
-    sent = _send_time(verbose, (opted_in + timedelta(days=3)).date(), rng)
-    long_body = f"{SENDER}: " + "Our biggest sale of the year starts today in every store. " * 8 + "Reply STOP to opt out"
-    plant("message_too_long", "messages", _message(sources, verbose, "marketing", long_body, sent))
+def _case_numbers(planted: cases.Sources) -> set[str]:
+    """The E.164 numbers of the planted cases, kept out of the population."""
+    numbers = set()
+    for row in planted.tables["contacts"]:
+        try:
+            number = phonenumbers.parse(row["phone"], row.get("country"))
+        except phonenumbers.NumberParseException:
+            continue
+        numbers.add(phonenumbers.format_number(number, PhoneNumberFormat.E164))
+    return numbers | {row["from_phone"] for row in planted.tables["inbound"]}
 
 
 def _write(sources: Sources, out: Path) -> dict[str, int]:
     out.mkdir(parents=True, exist_ok=True)
     tables = {
-        "contacts": (sources.contacts, (*TABLES_BY_NAME["contacts"].columns, UNDECLARED_COLUMN)),
-        "consents": (sources.consents, TABLES_BY_NAME["consents"].columns),
-        "messages": (sorted(sources.messages, key=lambda m: m["sent_at"]), TABLES_BY_NAME["messages"].columns),
-        "inbound": (sorted(sources.inbound, key=lambda m: m["received_at"]), TABLES_BY_NAME["inbound"].columns),
-        "deactivations": (sources.deactivations, TABLES_BY_NAME["deactivations"].columns),
-        "planted_violations": (sources.planted, PLANTED_FIELDS),
+        "contacts": sources.contacts,
+        "consents": sources.consents,
+        "messages": sorted(sources.messages, key=lambda m: m["sent_at"]),
+        "inbound": sorted(sources.inbound, key=lambda m: m["received_at"]),
+        "deactivations": sources.deactivations,
     }
+    tables = {name: (rows, cases.columns(name, rows)) for name, rows in tables.items()}
+    tables["planted_violations"] = (sources.planted, PLANTED_FIELDS)
     counts = {}
     for name, (rows, columns) in tables.items():
         frame = pl.from_dicts(rows, schema={column: pl.String for column in columns})

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from listwarden import checks, faults, warehouse
+from listwarden import faults, warehouse
 from listwarden.contract import MANIFEST, SOURCE_SUFFIXES, TABLES, TEXT_TYPES, TIMESTAMP_TYPES, Table
 from listwarden.policy import Policy
 
@@ -95,11 +95,6 @@ def promote(connection: duckdb.DuckDBPyConnection) -> dict:
             warehouse.execute(connection, f"CREATE OR REPLACE TABLE staging.{table.name} AS {select}", table.name)
     warehouse.run_script(connection, "ingest/drop_landing")
     return {"rows_accepted": {table.name: warehouse.count_rows(connection, "staging", table.name) for table in TABLES}}
-
-
-def check(connection: duckdb.DuckDBPyConnection) -> dict:
-    """Minimisation: contacts columns that are neither in the contract nor declared."""
-    return {"findings": checks.run_checks(connection, "ingest", {"number_like": warehouse.NUMBER_LIKE.pattern})}
 
 
 def _land_file(connection: duckdb.DuckDBPyConnection, table: Table, source: SourceFile, policy: Policy) -> dict:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import duckdb
-import pyarrow as pa
 
 from listwarden import runs, warehouse
 from listwarden.keywords import Classifier

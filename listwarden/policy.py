@@ -196,14 +196,24 @@ class Policy(Strict):
 
 
 def load_policy(path: Path) -> Policy:
+    return read_policy(path)[0]
+
+
+def read_policy(path: Path) -> tuple[Policy, str]:
+    """The policy and the sha256 of the very bytes it was read from."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        data = Path(path).read_bytes()
+        text = data.decode("utf-8")
     except FileNotFoundError:
         raise PolicyError(f"{path}: policy file not found") from None
     except IsADirectoryError:
         raise PolicyError(f"{path}: is a directory, not a policy file") from None
     except UnicodeDecodeError as error:
         raise PolicyError(f"{path}: not UTF-8 text (byte {error.start + 1})") from None
+    return _parse(path, text), hashlib.sha256(data).hexdigest()
+
+
+def _parse(path: Path, text: str) -> Policy:
     try:
         _refuse_duplicate_keys(yaml.compose(text, Loader=yaml.SafeLoader), ())
         document = yaml.safe_load(text)
@@ -233,10 +243,6 @@ def _refuse_duplicate_keys(node: yaml.Node | None, path: tuple[str, ...]) -> Non
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _refuse_duplicate_keys(item, (*path, str(index)))
-
-
-def policy_hash(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def _describe(error: dict) -> str:

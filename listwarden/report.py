@@ -18,12 +18,10 @@ import duckdb
 from jinja2 import Environment, PackageLoader, select_autoescape
 from pydantic import ValidationError
 
-from listwarden import audit, compliance, gates, ropa, warehouse
-from listwarden.checks import CHECKS, Check
+from listwarden import audit, checks, gates, ropa, warehouse
+from listwarden.checks import PRINCIPLES, Check
 from listwarden.policy import Policy
 
-PRINCIPLES = ("consent", "purpose limitation", "opt-outs", "timing", "content", "accuracy", "minimisation",
-              "retention", "security")
 SERIOUS = ("critical", "high")
 CERTIFICATE = "deletion-certificate.json"
 REVIEW_SHOWN = 50
@@ -89,7 +87,7 @@ class ReportData:
         verdicts = []
         for principle in PRINCIPLES[:-1]:
             rows = [row for row in self.checks if row.check.principle == principle]
-            checked = [row for row in rows if row.check.implemented and row.check.step in gated_steps]
+            checked = [row for row in rows if row.enabled and row.check.job in gated_steps]
             serious = sum(row.findings for row in checked if row.check.severity in SERIOUS)
             minor = sum(row.findings for row in checked if row.check.severity not in SERIOUS)
             verdict = ("not checked" if not checked else "not met" if serious
@@ -146,11 +144,10 @@ def collect(connection: duckdb.DuckDBPyConnection) -> ReportData:
     for step in steps:
         step["detail"] = json.loads(step["detail"]) if step["detail"] else {}
     policy = _run_policy(run)
-    settings = compliance.parameters(policy) if policy else None
     return ReportData(
         run=run,
-        checks=[CheckRow(check, counts.get(check.name, 0), samples.get(check.name, []), check.enabled(settings) if settings else True)
-                for check in CHECKS],
+        checks=[CheckRow(check, counts.get(check.name, 0), samples.get(check.name, []), check.enabled(policy) if policy else True)
+                for check in checks.CHECKS],
         gates=warehouse.records(connection, "report/gate_results"),
         steps=steps,
         accuracy=_accuracy(connection),
@@ -249,8 +246,8 @@ def markdown_summary(data: ReportData, report_path: Path) -> str:
         "|---|---|---:|",
     ]
     lines += [
-        f"| {row.check.name} | {row.check.severity} | {row.findings:,} |" if row.check.implemented
-        else f"| {row.check.name} | {row.check.severity} | not checked yet |"
+        f"| {row.check.name} | {row.check.severity} | {row.findings:,} |" if row.enabled
+        else f"| {row.check.name} | {row.check.severity} | off by policy |"
         for row in data.checks
     ]
     return "\n".join(lines) + "\n"
@@ -373,7 +370,7 @@ def _check_trends(runs: list[dict], counts: list[tuple[str, str, int]]) -> dict[
     width, height = 120, 18
     found = {(run_id, check): findings for run_id, check, findings in counts}
     sparklines = {}
-    for check in CHECKS:
+    for check in checks.CHECKS:
         values = [found.get((run["run_id"], check.name), 0) for run in runs]
         high = max(values, default=0)
         xy = _polyline(list(enumerate(values)), len(runs), width, height, 1, 0, high)
@@ -403,7 +400,7 @@ def _bar_chart(rows: list[CheckRow]) -> dict:
             "y": index * row_height,
             "width": round(bar_width * row.findings / largest, 1),
             "severity": row.check.severity,
-            "checked": row.check.implemented,
+            "checked": row.enabled,
         }
         for index, row in enumerate(rows)
     ]

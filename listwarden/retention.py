@@ -19,7 +19,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from listwarden import audit, checks, export, faults, report, warehouse
+from listwarden import audit, export, faults, report, warehouse
 from listwarden.policy import Policy
 
 RULES = ("no_opt_in", "withdrawn", "inactive", "messages_expired", "inbound_expired", "consent_proof_expired",
@@ -87,11 +87,6 @@ def plan_erasure(connection: duckdb.DuckDBPyConnection, policy: Policy, subject:
     _settings(connection, policy, "erasure", dry_run=False, allow_large_deletion=True)
     _select(connection, ERASURE_RULE, "retention/erasure_request", {"subject": subject, "contact_ids": contact_ids})
     return _plan(connection)
-
-
-def check(connection: duckdb.DuckDBPyConnection) -> dict:
-    """retention_overdue, from the plan."""
-    return {"findings": checks.run_checks(connection, "retention", {})}
 
 
 class DeletionRefused(RuntimeError):

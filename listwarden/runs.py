@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 
 from listwarden import __version__, audit, faults, report, retention, warehouse
-from listwarden.policy import Policy, policy_hash
+from listwarden.policy import Policy
 
 CORE_TABLES = ("contacts", "inbound", "consent_state", "suppression", "sendable")
 RECORDED_LIBRARIES = ("phonenumbers", "duckdb", "great-expectations", "prefect", "polars")
@@ -63,9 +63,11 @@ def begin(
     run_id: str,
     flow: str,
     parameters: dict,
-    policy_path: Path,
     policy: Policy,
+    policy_sha256: str,
 ) -> None:
+    """A fresh `work`, and the run recorded with the policy it applies (as loaded, with the hash
+    of the bytes it was loaded from)."""
     warehouse.run_script(connection, "runs/reset_work")
     for table in CORE_TABLES:
         warehouse.execute(connection, f"CREATE VIEW work.{table} AS SELECT * FROM core.{table}", table)
@@ -75,7 +77,7 @@ def begin(
         run_id=run_id,
         flow=flow,
         parameters=json.dumps(parameters, sort_keys=True, default=str),
-        policy_sha256=policy_hash(policy_path),
+        policy_sha256=policy_sha256,
         policy=policy.model_dump_json(),
         code_version=code_version(),
         versions=json.dumps({name: metadata.version(name) for name in RECORDED_LIBRARIES}, sort_keys=True),
@@ -86,6 +88,11 @@ def begin(
     for region, window in windows.items():
         warehouse.run(connection, "runs/record_quiet_hours", region=region,
                       allowed_from=window.allowed_from, allowed_until=window.allowed_until)
+
+
+def recorded_policy(connection: duckdb.DuckDBPyConnection) -> Policy:
+    """The policy the current run recorded when it began: every job of the run applies this one."""
+    return Policy.model_validate_json(warehouse.run(connection, "runs/current_policy").fetchone()[0])
 
 
 def run_id(connection: duckdb.DuckDBPyConnection) -> str:

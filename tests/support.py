@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from listwarden import accuracy, checks, compliance, gates, ingest, optouts, runs
+from listwarden import jobs
 from listwarden.contract import TABLES_BY_NAME
 from listwarden.policy import Policy
 from listwarden.warehouse import open_warehouse
 
 POLICY_FILE = Path(__file__).resolve().parent.parent / "policies" / "default.yaml"
+POLICY_SHA256 = "test-policy"
 
 
 def write_table(directory: Path, table: str, rows: list[dict], columns: tuple[str, ...] | None = None) -> Path:
@@ -55,29 +56,10 @@ def inbound_row(inbound_id: str, from_phone: str, body: str, received_at: str) -
 
 
 def run_engine(source: Path, warehouse: Path, policy: Policy, with_gates: bool = False, run_id: str = "test-run") -> None:
-    """Ingest, accuracy and compliance as the nightly flow runs them, then publish."""
-    with open_warehouse(warehouse) as connection:
-        runs.begin(connection, run_id, "test", {}, POLICY_FILE, policy)
-        gate = (lambda name: gates.check(connection, name)) if with_gates else (lambda name: None)
-        with runs.step(connection, "engine"):
-            ingest.land(connection, source, policy)
-            gate("ingest.input")
-            ingest.promote(connection)
-            gate("ingest.output")
-            ingest.check(connection)
-            gate("accuracy.input")
-            accuracy.normalise(connection, policy)
-            gate("accuracy.output")
-            accuracy.check(connection, policy)
-            gate("optouts.input")
-            optouts.classify(connection, policy)
-            gate("optouts.output")
-            gate("compliance.input")
-            compliance.prepare(connection, policy)
-            compliance.check(connection, policy)
-            compliance.audience(connection, policy)
-            gate("compliance.output")
-        runs.publish(connection)
+    """The nightly's jobs before retention, as the flows run them, then publish (no report)."""
+    before_retention = tuple(job for job in jobs.NIGHTLY if job is not jobs.RETENTION)
+    jobs.run_direct(warehouse, before_retention, jobs.Arguments(policy=policy, source=source), run_id, "test",
+                    POLICY_SHA256, with_gates=with_gates)
 
 
 def findings(warehouse: Path, check: str | None = None, run_id: str = "test-run") -> set[tuple[str, str]]:
@@ -89,48 +71,18 @@ def findings(warehouse: Path, check: str | None = None, run_id: str = "test-run"
     return {row for row in rows if check is None or row[0] == check}
 
 
-def implemented_checks() -> set[str]:
-    return {check.name for check in checks.CHECKS if check.implemented}
-
-
 def run_retention(warehouse: Path, policy: Policy, reports: Path, dry_run: bool = False,
                   allow_large_deletion: bool = False, run_id: str = "retention-run") -> dict:
-    """The retention flow's steps without Prefect: plan, check, gate (a refusal publishes the plan
-    and deletes nothing), publish (apply), finish; raises DeletionRefused or DeletionNotVerified last."""
-    from listwarden import retention
-
-    with open_warehouse(warehouse) as connection:
-        runs.begin(connection, run_id, "retention", {}, POLICY_FILE, policy)
-        gates.check(connection, "retention.input")
-        with runs.step(connection, "retention plan") as detail:
-            planned = retention.plan(connection, policy, dry_run=dry_run, allow_large_deletion=allow_large_deletion)
-            detail.update(planned)
-        retention.check(connection)
-        if not dry_run:
-            try:
-                gates.check(connection, "retention.output")
-            except gates.GateFailed as refusal:
-                retention.refuse(connection, str(refusal))
-        runs.publish(connection)
-    finished = retention.finish(warehouse, reports)
-    with open_warehouse(warehouse) as connection:
-        retention.raise_if_failed(connection, run_id, finished)
-    return {**planned, **finished}
+    """The retention job as its flow runs it (a refusal publishes the plan and deletes nothing);
+    raises DeletionRefused or DeletionNotVerified last. Returns what finishing the deletions did."""
+    arguments = jobs.Arguments(policy=policy, dry_run=dry_run, allow_large_deletion=allow_large_deletion)
+    return jobs.run_direct(warehouse, (jobs.RETENTION,), arguments, run_id, "retention", POLICY_SHA256,
+                           reports=reports)["deletions"]
 
 
 def run_erasure(warehouse: Path, policy: Policy, reports: Path, subject: str | None = None,
                 contact_key: str | None = None, run_id: str = "erasure-run") -> dict:
-    """The erasure flow's steps without Prefect."""
-    from listwarden import retention
-
-    with open_warehouse(warehouse) as connection:
-        runs.begin(connection, run_id, "erasure", {}, POLICY_FILE, policy)
-        with runs.step(connection, "erasure plan") as detail:
-            planned = retention.plan_erasure(connection, policy, subject=subject, contact_key=contact_key)
-            detail.update(planned)
-        gates.check(connection, "retention.output")
-        runs.publish(connection)
-    finished = retention.finish(warehouse, reports)
-    with open_warehouse(warehouse) as connection:
-        retention.raise_if_failed(connection, run_id, finished)
-    return {**planned, **finished}
+    """The erasure job as its flow runs it."""
+    arguments = jobs.Arguments(policy=policy, subject=subject, contact_key=contact_key)
+    return jobs.run_direct(warehouse, (jobs.ERASURE,), arguments, run_id, "erasure", POLICY_SHA256,
+                           reports=reports)["deletions"]

@@ -2,7 +2,7 @@
 
 import phonenumbers
 import pytest
-from support import consent, contact, findings, run_engine, write_source
+from support import POLICY_SHA256, consent, contact, findings, run_engine, write_source
 
 from listwarden import gates, keys
 from listwarden.phones import parse
@@ -132,10 +132,7 @@ def test_a_new_phonenumbers_version_parses_everything_again(tmp_path, warehouse_
 
 
 def test_worker_processes_parse_like_one_process(tmp_path, policy, monkeypatch):
-    from listwarden import accuracy, runs
-    from support import POLICY_FILE
-
-    from listwarden import ingest
+    from listwarden import accuracy, ingest, runs
 
     contacts = [contact(f"c{i}", f"+44 7400 12{i:04d}") for i in range(40)] + [contact("bad", "12345")]
     source = write_source(tmp_path / "source", contacts=contacts)
@@ -143,7 +140,7 @@ def test_worker_processes_parse_like_one_process(tmp_path, policy, monkeypatch):
     for workers in (1, 2):
         monkeypatch.setattr(accuracy, "CHUNK", 7)
         with open_warehouse(tmp_path / f"w{workers}.duckdb") as connection:
-            runs.begin(connection, "r", "test", {}, POLICY_FILE, policy)
+            runs.begin(connection, "r", "test", {}, policy, POLICY_SHA256)
             ingest.land(connection, source, policy)
             ingest.promote(connection)
             assert accuracy.normalise(connection, policy, workers=workers)["workers"] == workers

@@ -5,7 +5,7 @@ import csv
 from support import consent, contact, inbound_row, message, run_engine, write_source
 from typer.testing import CliRunner
 
-from listwarden.cli import app
+from flows.cli import app
 from listwarden.warehouse import open_warehouse
 
 T0, T1, T2 = "2026-01-01T10:00:00Z", "2026-02-01T10:00:00Z", "2026-03-01T10:00:00Z"

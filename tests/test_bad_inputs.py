@@ -22,7 +22,7 @@ import duckdb
 import pytest
 from support import POLICY_FILE, consent, contact, findings, inbound_row, message, run_engine, write_source, write_table
 
-from listwarden.cli import exit_status
+from flows.cli import exit_status
 from listwarden.policy import load_policy
 from listwarden.warehouse import open_warehouse
 

@@ -8,12 +8,12 @@ from pathlib import Path
 import duckdb
 import phonenumbers
 import pytest
-from support import implemented_checks, write_table
+from support import write_table
 from typer.testing import CliRunner
 
 from listwarden import audit
-from listwarden.checks import CHECKS
-from listwarden.cli import app
+from listwarden.checks import CHECKS, CHECKS_BY_NAME
+from flows.cli import app
 from listwarden.gates import GateFailed
 from listwarden.warehouse import open_warehouse
 
@@ -43,10 +43,10 @@ def audit_snapshot(warehouse):
         return {table: sorted(map(repr, connection.execute(f"SELECT * FROM {table}").fetchall())) for table in tables}
 
 
-def test_nightly_finds_exactly_the_planted_violations(nightly_run, demo_source):
+def test_nightly_finds_exactly_the_planted_violations(nightly_run, demo_source, policy):
     with open_warehouse(nightly_run["warehouse"]) as connection:
         found = set(connection.execute('SELECT "check", record_table, record_id FROM audit.violations').fetchall())
-    expected = {row for row in planted(demo_source) if row[0] in implemented_checks()}
+    expected = {row for row in planted(demo_source) if CHECKS_BY_NAME[row[0]].enabled(policy)}
     assert found == expected
 
 
@@ -152,13 +152,13 @@ def test_a_bad_source_stops_the_run_and_changes_nothing(nightly_run, demo_source
     assert audit_snapshot(nightly_run["warehouse"]) == before
 
 
-def test_the_cli_exports_violations_and_reports_a_stop_with_its_exit_code(nightly_run, demo_source, tmp_path):
+def test_the_cli_exports_violations_and_reports_a_stop_with_its_exit_code(nightly_run, demo_source, tmp_path, policy):
     runner = CliRunner()
     exported = runner.invoke(app, ["violations", "--warehouse", str(nightly_run["warehouse"]), "--format", "csv"])
     assert exported.exit_code == 0, exported.output
     rows = list(csv.DictReader(exported.stdout.splitlines()))
     assert {(r["check"], r["record_table"], r["record_id"]) for r in rows} == {
-        row for row in planted(demo_source) if row[0] in implemented_checks()}
+        row for row in planted(demo_source) if CHECKS_BY_NAME[row[0]].enabled(policy)}
     assert list(rows[0]) == ["run_id", "check", "severity", "record_table", "record_id", "subject", "detail", "rule"]
     as_json = runner.invoke(app, ["violations", "--warehouse", str(nightly_run["warehouse"]), "--format", "json"])
     assert len(json.loads(as_json.stdout)) == len(rows)

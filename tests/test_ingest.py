@@ -5,9 +5,9 @@ import shutil
 
 import duckdb
 import pytest
-from support import consent, contact, message, write_source, write_table
+from support import POLICY_SHA256, consent, contact, message, write_source, write_table
 
-from listwarden import gates, ingest, runs
+from listwarden import checks, gates, ingest, runs
 from listwarden.warehouse import open_warehouse
 
 PHONE = "+447400123456"
@@ -24,7 +24,7 @@ def good_source(directory):
 
 
 def land_and_gate(connection, source, policy):
-    runs.begin(connection, "r", "test", {}, runs_policy_file(), policy)
+    runs.begin(connection, "r", "test", {}, policy, POLICY_SHA256)
     ingest.land(connection, source, policy)
     return gates.check(connection, "ingest.input")
 
@@ -140,7 +140,7 @@ def test_undeclared_contact_columns_are_reported_and_never_loaded(tmp_path, ware
     with open_warehouse(warehouse_path) as connection:
         land_and_gate(connection, source, policy)
         ingest.promote(connection)
-        found = ingest.check(connection)["findings"]
+        found = checks.run_checks(connection, "ingest", policy)
         staged_columns = [row[0] for row in connection.execute("DESCRIBE staging.contacts").fetchall()]
         finding = connection.execute('SELECT record_table, record_id, subject FROM work.violations').fetchall()
     assert found == {"undeclared_field": 1}
@@ -156,7 +156,7 @@ def test_declared_contact_columns_are_kept(tmp_path, warehouse_path, policy):
     with open_warehouse(warehouse_path) as connection:
         land_and_gate(connection, source, declared)
         ingest.promote(connection)
-        assert ingest.check(connection)["findings"] == {"undeclared_field": 0}
+        assert checks.run_checks(connection, "ingest", declared) == {"undeclared_field": 0}
         assert connection.execute("SELECT loyalty_tier FROM staging.contacts").fetchall() == [("gold",)]
 
 

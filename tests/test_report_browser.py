@@ -44,7 +44,7 @@ def test_the_rendered_report_shows_the_verdicts_and_the_charts(tmp_path, demo_so
 def test_the_report_prints_to_pdf(tmp_path, demo_source, policy):
     from typer.testing import CliRunner
 
-    from listwarden.cli import app
+    from flows.cli import app
 
     warehouse = tmp_path / "warehouse.duckdb"
     run_engine(demo_source, warehouse, policy, run_id="printed")

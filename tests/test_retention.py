@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from support import POLICY_FILE, consent, contact, inbound_row, message, run_engine, run_erasure, run_retention, write_source
+from support import POLICY_FILE, POLICY_SHA256, consent, contact, inbound_row, message, run_engine, run_erasure, run_retention, write_source
 
 from listwarden import access, export, gates, report, retention, runs
 from listwarden.warehouse import WarehouseError, open_warehouse
@@ -186,7 +186,7 @@ def test_a_dry_run_publishes_the_plan_and_deletes_nothing(rules_warehouse, polic
 
 def test_the_gate_stops_a_plan_that_deletes_what_no_rule_selects(rules_warehouse, policy):
     with open_warehouse(rules_warehouse) as connection:
-        runs.begin(connection, "tampered", "retention", {}, POLICY_FILE, policy)
+        runs.begin(connection, "tampered", "retention", {}, policy, POLICY_SHA256)
         retention.plan(connection, policy, allow_large_deletion=True)
         gates.check(connection, "retention.output")  # the plan as made passes
         connection.execute("INSERT INTO work.deletion_plan VALUES ('no_opt_in', 'contacts', 'delete', 'active', NULL)")
@@ -387,7 +387,7 @@ def test_a_verification_that_finds_a_deleted_value_is_recorded_reported_and_exit
                                                                                    policy_path):
     from typer.testing import CliRunner
 
-    from listwarden.cli import app
+    from flows.cli import app
 
     warehouse, reports = tmp_path / "var" / "warehouse.duckdb", tmp_path / "var" / "reports"
     source = shared_numbers_source(tmp_path / "source")
@@ -491,7 +491,7 @@ def test_an_erased_person_the_source_brings_back_is_erased_again_unless_they_opt
 def test_the_access_and_subject_commands(tmp_path, warehouse_path, policy):
     from typer.testing import CliRunner
 
-    from listwarden.cli import app
+    from flows.cli import app
 
     run_engine(erasure_source(tmp_path / "source"), warehouse_path, policy)
     runner = CliRunner()

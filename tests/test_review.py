@@ -3,7 +3,7 @@
 from support import consent, contact, findings, inbound_row, message, run_engine, write_source
 from typer.testing import CliRunner
 
-from listwarden.cli import app
+from flows.cli import app
 from listwarden.warehouse import open_warehouse
 
 T0, T1, T2 = "2026-03-01T10:00:00Z", "2026-03-02T10:00:00Z", "2026-03-04T10:00:00Z"

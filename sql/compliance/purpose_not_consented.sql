@@ -1,8 +1,0 @@
--- purpose_not_consented: the contact had opted in to something, but not to this purpose or an ancestor.
-SELECT
-    'messages' AS record_table,
-    message_id AS record_id,
-    NULL AS subject,
-    'purpose ' || purpose || ': the contact opted in to other purposes only' AS detail
-FROM work.message_consent
-WHERE consent_required AND opted_in_before AND NOT purpose_opted_in_before

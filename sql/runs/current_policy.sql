@@ -1,0 +1,2 @@
+-- The policy document the current run recorded when it began.
+SELECT policy FROM work.run
