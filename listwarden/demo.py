@@ -387,11 +387,11 @@ def _plant_everything(sources: Sources) -> None:
 def _write(sources: Sources, out: Path) -> dict[str, int]:
     out.mkdir(parents=True, exist_ok=True)
     tables = {
-        "contacts": (sources.contacts, (*TABLES_BY_NAME["contacts"].columns, UNDECLARED_COLUMN)),
-        "consents": (sources.consents, TABLES_BY_NAME["consents"].columns),
-        "messages": (sorted(sources.messages, key=lambda m: m["sent_at"]), TABLES_BY_NAME["messages"].columns),
-        "inbound": (sorted(sources.inbound, key=lambda m: m["received_at"]), TABLES_BY_NAME["inbound"].columns),
-        "deactivations": (sources.deactivations, TABLES_BY_NAME["deactivations"].columns),
+        "contacts": (sources.contacts, (*TABLES_BY_NAME["contacts"].column_names, UNDECLARED_COLUMN)),
+        "consents": (sources.consents, TABLES_BY_NAME["consents"].column_names),
+        "messages": (sorted(sources.messages, key=lambda m: m["sent_at"]), TABLES_BY_NAME["messages"].column_names),
+        "inbound": (sorted(sources.inbound, key=lambda m: m["received_at"]), TABLES_BY_NAME["inbound"].column_names),
+        "deactivations": (sources.deactivations, TABLES_BY_NAME["deactivations"].column_names),
         "planted_violations": (sources.planted, PLANTED_FIELDS),
     }
     counts = {}

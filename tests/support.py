@@ -15,7 +15,7 @@ POLICY_FILE = Path(__file__).resolve().parent.parent / "policies" / "default.yam
 
 def write_table(directory: Path, table: str, rows: list[dict], columns: tuple[str, ...] | None = None) -> Path:
     """A CSV of the table's contract columns (or `columns`); missing values are left empty."""
-    columns = columns or TABLES_BY_NAME[table].columns
+    columns = columns or TABLES_BY_NAME[table].column_names
     path = directory / f"{table}.csv"
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="raise")
