@@ -129,7 +129,7 @@ def write_source(directory: Path, contacts) -> None:
     directory.mkdir(parents=True)
     contacts.write_parquet(directory / "contacts.parquet")
     for table in ("consents", "messages", "inbound"):
-        pl.DataFrame(schema={column: pl.String for column in TABLES_BY_NAME[table].columns}).write_parquet(
+        pl.DataFrame(schema={column: pl.String for column in TABLES_BY_NAME[table].column_names}).write_parquet(
             directory / f"{table}.parquet")
 
 

@@ -106,7 +106,7 @@ def load_all(side: str, as_of: date, enabled_only_for=None) -> Sources:
 
 def columns(table: str, rows: list[dict]) -> tuple[str, ...]:
     """The contract's columns of the table, then any other column a case gives (undeclared ones)."""
-    contract = TABLES_BY_NAME[table].columns
+    contract = TABLES_BY_NAME[table].column_names
     extra = dict.fromkeys(column for row in rows for column in row if column not in contract)
     return (*contract, *extra)
 

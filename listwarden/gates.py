@@ -26,7 +26,7 @@ from pathlib import Path
 import duckdb
 from duckdb_engine import ConnectionWrapper
 
-from listwarden import checks, warehouse
+from listwarden import checks, contract, warehouse
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parent.parent / "expectations"
 SAMPLE_ROWS = 20
@@ -36,6 +36,8 @@ VOCABULARIES = {
     "checks": lambda: [check.name for check in checks.CHECKS],
     "severities": lambda: checks.SEVERITIES,
 }
+# Expectations a suite's JSON does not hold because they are made from a declaration.
+GENERATED = {"ingest.input": contract.expectations}
 _GX_RANDOM_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 
 
@@ -76,25 +78,30 @@ def suite_path(gate: str) -> Path:
 
 
 def load_suite(gate: str) -> dict:
-    """The suite, with what its expectations name filled in: `meta.query`, the unexpected-rows
-    query in sql/gates/<gate>/<query>.sql; `meta.value_set`, a vocabulary of the registries."""
+    """The suite, its generated expectations (GENERATED) first, with what its expectations name
+    filled in: `meta.query`, the unexpected-rows query in sql/gates/<gate>/<query>.sql;
+    `meta.value_set`, a vocabulary of the registries."""
     suite = json.loads(suite_path(gate).read_text(encoding="utf-8"))
+    suite["expectations"] = [*GENERATED.get(gate, list)(), *suite["expectations"]]
     for expectation in suite["expectations"]:
         meta = expectation["meta"]
         if "query" in meta:
-            expectation["kwargs"]["unexpected_rows_query"] = gate_query(gate, meta["query"])
+            expectation["kwargs"]["unexpected_rows_query"] = gate_query(gate, meta["query"], meta.get("column"))
         if "value_set" in meta:
             expectation["kwargs"]["value_set"] = list(VOCABULARIES[meta["value_set"]]())
     return suite
 
 
-def gate_query(gate: str, name: str) -> str:
-    """A gate's query without its leading comment lines; a missing file fails loudly."""
+def gate_query(gate: str, name: str, column: str | None = None) -> str:
+    """A gate's query without its leading comment lines, `{column}` replaced by the column the
+    expectation names (an identifier of the suite or the contract, never data); a missing file
+    fails loudly."""
     path = warehouse.SQL_DIR / "gates" / gate / f"{name}.sql"
     if not path.is_file():
-        raise FileNotFoundError(f"expectations/{gate}.json names the query {name}, but {path} is missing")
+        raise FileNotFoundError(f"suite {gate} names the query {name}, but {path} is missing")
     lines = path.read_text(encoding="utf-8").splitlines()
-    return "\n".join(itertools.dropwhile(lambda line: line.startswith("--"), lines)).strip()
+    query = "\n".join(itertools.dropwhile(lambda line: line.startswith("--"), lines)).strip()
+    return query.replace("{column}", column) if column else query
 
 
 def check(connection: duckdb.DuckDBPyConnection, gate: str, record: bool = True,

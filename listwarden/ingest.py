@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from listwarden import faults, warehouse
-from listwarden.contract import MANIFEST, SOURCE_SUFFIXES, TABLES, TEXT_TYPES, TIMESTAMP_TYPES, Table
+from listwarden.contract import MANIFEST, SOURCE_SUFFIXES, TABLES, TEXT_TYPES, TIMESTAMP_TYPES, Table, promote_query
 from listwarden.policy import Policy
 
 BLOCK = 1 << 20
@@ -91,8 +91,8 @@ def promote(connection: duckdb.DuckDBPyConnection) -> dict:
     """Replace `staging` with the typed landing tables, all or nothing; landing is then dropped."""
     with warehouse.transaction(connection):
         for table in TABLES:
-            select = warehouse.sql_text(f"ingest/{table.name}")
-            warehouse.execute(connection, f"CREATE OR REPLACE TABLE staging.{table.name} AS {select}", table.name)
+            warehouse.execute(connection, f"CREATE OR REPLACE TABLE staging.{table.name} AS {promote_query(table)}",
+                              table.name)
     warehouse.run_script(connection, "ingest/drop_landing")
     return {"rows_accepted": {table.name: warehouse.count_rows(connection, "staging", table.name) for table in TABLES}}
 
@@ -108,10 +108,10 @@ def _land_file(connection: duckdb.DuckDBPyConnection, table: Table, source: Sour
         _read(connection, f"CREATE TABLE {landing} AS {warehouse.sql_text('ingest/read_parquet')}", source)
     warehouse.execute(connection, f"ALTER TABLE {landing} ADD COLUMN _row BIGINT", landing)
     warehouse.execute(connection, f"UPDATE {landing} SET _row = rowid + 1", landing)
-    kept = set(table.columns) | (set(policy.declared_fields) if table.name == "contacts" else set())
+    kept = set(table.column_names) | (set(policy.declared_fields) if table.keeps_declared_fields else set())
     for column in header:
         if column not in kept:
-            if table.name == "contacts":
+            if table.keeps_declared_fields:
                 warehouse.run(connection, "ingest/record_undeclared_field", column_name=column)
             warehouse.execute(connection, f"ALTER TABLE {landing} DROP COLUMN {_quote(column)}", landing)
     for column in table.optional_columns:
@@ -129,7 +129,7 @@ def _land_file(connection: duckdb.DuckDBPyConnection, table: Table, source: Sour
 
 
 def _land_empty(connection: duckdb.DuckDBPyConnection, table: Table) -> None:
-    columns = ", ".join(f"{_quote(column)} VARCHAR" for column in table.columns)
+    columns = ", ".join(f"{_quote(column)} VARCHAR" for column in table.column_names)
     warehouse.execute(connection, f"CREATE TABLE landing.{table.name} (_row BIGINT, {columns})", table.name)
 
 
@@ -217,7 +217,7 @@ def _parquet_header(connection: duckdb.DuckDBPyConnection, table: Table, source:
     described = _read(connection, warehouse.sql_text("ingest/parquet_columns"), source).fetchall()
     for column, column_type in described:
         allowed = TEXT_TYPES + (TIMESTAMP_TYPES if column in table.timestamp_columns else ())
-        if column in table.columns and column_type not in allowed:
+        if column in table.column_names and column_type not in allowed:
             raise SourceError(f"{source.path.name}, column {column}: Parquet type {column_type.split('(')[0]} "
                               f"cannot hold {'a timestamp' if column in table.timestamp_columns else 'text'}")
     return _checked_header(source, [column for column, _ in described])

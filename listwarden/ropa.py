@@ -33,7 +33,8 @@ def record(policy: Policy) -> dict:
             for p in policy.purposes
         ],
         "subjects": list(SUBJECTS),
-        "data": [{"table": t.name, "columns": list(t.columns) + (policy.declared_fields if t.name == "contacts" else [])}
+        "data": [{"table": t.name,
+                  "columns": list(t.column_names) + (policy.declared_fields if t.keeps_declared_fields else [])}
                  for t in TABLES],
         "recipients": list(RECIPIENTS),
         "transfers": "none made by listwarden (where the sending system sends is its own record)",

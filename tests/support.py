@@ -16,7 +16,7 @@ POLICY_SHA256 = "test-policy"
 
 def write_table(directory: Path, table: str, rows: list[dict], columns: tuple[str, ...] | None = None) -> Path:
     """A CSV of the table's contract columns (or `columns`); missing values are left empty."""
-    columns = columns or TABLES_BY_NAME[table].columns
+    columns = columns or TABLES_BY_NAME[table].column_names
     path = directory / f"{table}.csv"
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="raise")

@@ -85,7 +85,7 @@ def test_gate_results_are_recorded_with_counts_and_row_numbers_only(tmp_path, wa
 
 
 def test_every_gate_query_file_is_used_by_its_suite_and_every_named_query_exists():
-    named = {(gate, e["meta"]["query"]) for gate in GATES for e in json.loads(gates.suite_path(gate).read_text())["expectations"]
+    named = {(gate, e["meta"]["query"]) for gate in GATES for e in gates.load_suite(gate)["expectations"]
              if "query" in e["meta"]}
     files = {(path.parent.name, path.stem) for path in (gates.warehouse.SQL_DIR / "gates").glob("*/*.sql")}
     assert named == files

@@ -1,3 +1,0 @@
--- last_activity_at is not an ISO 8601 timestamp (a date, or date and time with seconds, and Z or an offset up to 14 h)
--- Rows returned are failures; {batch} is the table the expectation names (meta.table).
-SELECT _row FROM {batch} WHERE last_activity_at IS NOT NULL AND iso_timestamp(last_activity_at) IS NULL
