@@ -19,12 +19,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from listwarden import audit, export, faults, report, warehouse
+from listwarden import audit, export, faults, report, retention_rules, warehouse
 from listwarden.policy import Policy
-
-RULES = ("no_opt_in", "withdrawn", "inactive", "messages_expired", "inbound_expired", "consent_proof_expired",
-         "erased_before")
-ERASURE_RULE = "erasure_request"
 
 
 @dataclass(frozen=True)
@@ -71,8 +67,7 @@ def plan(connection: duckdb.DuckDBPyConnection, policy: Policy, dry_run: bool = 
          allow_large_deletion: bool = False) -> dict:
     """What every retention rule selects as of the run's start, and what it takes with it."""
     _settings(connection, policy, "retention", dry_run, allow_large_deletion)
-    for rule in RULES:
-        _select(connection, rule, f"retention/rules/{rule}", {})
+    _select(connection, on_request=False, parameters={})
     return _plan(connection)
 
 
@@ -85,7 +80,7 @@ def plan_erasure(connection: duckdb.DuckDBPyConnection, policy: Policy, subject:
     contact_ids = _contacts_with_key(connection, contact_key) if contact_key else []
     # One person: the share guard does not apply (the gate checks the plan names one number).
     _settings(connection, policy, "erasure", dry_run=False, allow_large_deletion=True)
-    _select(connection, ERASURE_RULE, "retention/erasure_request", {"subject": subject, "contact_ids": contact_ids})
+    _select(connection, on_request=True, parameters={"subject": subject, "contact_ids": contact_ids})
     return _plan(connection)
 
 
@@ -230,24 +225,23 @@ def verify(path: Path, values: pa.Table, other_places: list[Path]) -> tuple[str,
 
 def _settings(connection: duckdb.DuckDBPyConnection, policy: Policy, mode: str, dry_run: bool,
               allow_large_deletion: bool) -> None:
-    retention = policy.retention
-    warehouse.run(
-        connection, "retention/settings", mode=mode, dry_run=dry_run, allow_large_deletion=allow_large_deletion,
-        no_opt_in_days=retention.no_opt_in_days, withdrawn_days=retention.withdrawn_days,
-        inactive_days=retention.inactive_days, messages_days=retention.messages_days,
-        inbound_days=retention.inbound_days, consent_proof_years=retention.consent_proof_years,
-        overdue_grace_days=retention.overdue_grace_days, max_deletion_share=retention.max_deletion_share,
-    )
+    warehouse.run(connection, "retention/settings", mode=mode, dry_run=dry_run,
+                  allow_large_deletion=allow_large_deletion, retention=policy.retention.model_dump())
+    warehouse.run(connection, "retention/rules_table", rules=retention_rules.table_rows())
     warehouse.run_script(connection, "retention/reset_candidates")
 
 
-def _select(connection: duckdb.DuckDBPyConnection, rule: str, query: str, parameters: dict) -> None:
-    warehouse.execute(
-        connection,
-        f"INSERT INTO work.retention_candidates SELECT $rule, * FROM ({warehouse.sql_text(query)})",
-        query,
-        {**parameters, "rule": rule},
-    )
+def _select(connection: duckdb.DuckDBPyConnection, on_request: bool, parameters: dict) -> None:
+    """Add what each rule of the plan (the erasure request's, or the retention run's) selects to
+    work.retention_candidates."""
+    for rule in retention_rules.RULES:
+        if rule.on_request == on_request:
+            warehouse.execute(
+                connection,
+                f"INSERT INTO work.retention_candidates SELECT $rule, * FROM ({warehouse.sql_text(rule.query)})",
+                rule.query,
+                {**parameters, "rule": rule.name},
+            )
 
 
 def _plan(connection: duckdb.DuckDBPyConnection) -> dict:

@@ -6,6 +6,7 @@ from jinja2 import Environment, PackageLoader
 
 from listwarden.contract import TABLES
 from listwarden.policy import Policy
+from listwarden.retention_rules import RULES
 
 SUBJECTS = ("people whose numbers are on the contact lists", "people who text the list's numbers (inbound replies)")
 RECIPIENTS = (
@@ -24,7 +25,6 @@ SECURITY = (
 
 def record(policy: Policy) -> dict:
     """The record's sections, for the Markdown file and the report alike."""
-    retention = policy.retention
     return {
         "purposes": [
             {"purpose": p.name,
@@ -38,15 +38,7 @@ def record(policy: Policy) -> dict:
                  for t in TABLES],
         "recipients": list(RECIPIENTS),
         "transfers": "none made by listwarden (where the sending system sends is its own record)",
-        "retention": [
-            f"contacts that never opted in: {retention.no_opt_in_days} days after creation",
-            f"contacts whose every consent is withdrawn: {retention.withdrawn_days} days after the withdrawal "
-            "(the number stays on the suppression list as a keyed hash)",
-            f"contacts with no activity: {retention.inactive_days} days",
-            f"messages: {retention.messages_days} days; inbound messages: {retention.inbound_days} days",
-            f"consent evidence: {retention.consent_proof_years} years after the contact's deletion or the event, "
-            "whichever is later",
-        ],
+        "retention": [rule.ropa_sentence(policy.retention) for rule in RULES],
         "security": list(SECURITY),
     }
 

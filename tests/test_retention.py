@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from support import POLICY_FILE, POLICY_SHA256, consent, contact, inbound_row, message, run_engine, run_erasure, run_retention, write_source
 
-from listwarden import access, export, gates, report, retention, runs
+from listwarden import access, checks, export, gates, report, retention, retention_rules, ropa, runs, warehouse
+from listwarden.policy import Retention
 from listwarden.warehouse import WarehouseError, open_warehouse
 
 NOW = datetime.now(UTC)
@@ -208,6 +211,64 @@ def test_the_gate_stops_a_plan_that_deletes_what_no_rule_selects(rules_warehouse
         connection.execute("DELETE FROM work.retention_due WHERE record_id = 'active'")
         connection.execute("INSERT INTO work.deletion_plan VALUES ('messages_expired', 'messages', 'delete', 'm-young', NULL)")
         with pytest.raises(gates.GateFailed, match="deletes a message that is neither due nor a deleted contact's"):
+            gates.check(connection, "retention.output")
+
+
+# --- the rule registry ----------------------------------------------------------------------
+
+def test_every_rule_has_its_sql_file_and_its_gate_recheck_and_every_rule_file_is_registered():
+    registered = {rule.name for rule in retention_rules.RULES}
+    rule_files = {path.stem for path in (warehouse.SQL_DIR / "retention" / "rules").glob("*.sql")}
+    queries = [e["meta"]["query"] for e in gates.load_suite("retention.output")["expectations"]]  # loads every file
+    rechecks = {query.removesuffix("_recheck") for query in queries if query.endswith("_recheck")}
+    assert rule_files == registered
+    assert rechecks == registered
+
+
+@pytest.mark.parametrize("rule", retention_rules.RULES, ids=lambda rule: rule.name)
+def test_a_rule_reads_exactly_the_policy_settings_it_declares(rule):
+    query = warehouse.sql_text(rule.query)
+    read = {setting for setting in Retention.model_fields if re.search(rf"\bs\.{setting}\b", query)}
+    assert read == set(rule.settings)
+
+
+def test_the_record_of_processing_says_each_rule_with_the_policys_values(policy):
+    changed = policy.model_copy(update={"retention": policy.retention.model_copy(update={"no_opt_in_days": 45})})
+    sentences = ropa.record(changed)["retention"]
+    assert len(sentences) == len(retention_rules.RULES)
+    assert sentences[0] == "contacts that never opted in: 45 days after creation"
+
+
+def declare(monkeypatch, **changes: dict) -> None:
+    """Change the registry's declaration of the rules named, as if their entries said so."""
+    monkeypatch.setattr(retention_rules, "RULES", tuple(replace(rule, **changes.get(rule.name, {}))
+                                                        for rule in retention_rules.RULES))
+
+
+def test_the_registry_decides_whose_numbers_are_suppressed_and_what_can_be_overdue(rules_warehouse, policy, tmp_path,
+                                                                                  monkeypatch):
+    with open_warehouse(rules_warehouse) as connection:  # as registered: a plan, not applied
+        runs.begin(connection, "as-registered", "retention", {}, policy, POLICY_SHA256)
+        retention.plan(connection, policy, allow_large_deletion=True)
+        checks.run_checks(connection, "retention", policy)
+        assert ids(connection, "SELECT rule FROM work.deletion_plan WHERE table_name = 'suppression'") == {"withdrawn"}
+        assert ids(connection, "SELECT record_id FROM work.violations") == {"undated-silent", "m-of-idle"}
+    declare(monkeypatch, withdrawn={"suppresses": False}, no_opt_in={"suppresses": True},
+            inactive={"can_be_overdue": False})
+    run_retention(rules_warehouse, policy, tmp_path / "reports", allow_large_deletion=True)
+    with open_warehouse(rules_warehouse) as connection:
+        suppressed = connection.execute("SELECT reason, count(*) FROM core.suppression GROUP BY reason").fetchall()
+        overdue = ids(connection, "SELECT record_id FROM audit.violations WHERE \"check\" = 'retention_overdue'")
+    assert suppressed == [("retention: no_opt_in", 2)]
+    assert overdue == {"m-of-idle"}
+
+
+def test_the_gate_refuses_a_record_due_under_a_rule_that_is_not_registered(rules_warehouse, policy):
+    with open_warehouse(rules_warehouse) as connection:
+        runs.begin(connection, "unregistered", "retention", {}, policy, POLICY_SHA256)
+        retention.plan(connection, policy, allow_large_deletion=True)
+        connection.execute("UPDATE work.retention_due SET rule = 'kept_forever' WHERE record_id = 'never-91'")
+        with pytest.raises(gates.GateFailed, match="a record is due under a rule the policy does not have"):
             gates.check(connection, "retention.output")
 
 

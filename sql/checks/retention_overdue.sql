@@ -14,5 +14,7 @@ SELECT
     d.subject,
     d.rule || ': deadline ' || strftime(d.deadline, '%Y-%m-%d') || ', '
         || date_diff('day', d.deadline, s.as_of) || ' days before the run' AS detail
-FROM work.retention_due AS d, work.retention_settings AS s
-WHERE d.rule <> 'erasure_request' AND d.deadline + to_days(s.overdue_grace_days) < s.as_of
+FROM work.retention_due AS d
+JOIN work.retention_rules AS r ON r.name = d.rule AND r.can_be_overdue
+CROSS JOIN work.retention_settings AS s
+WHERE d.deadline + to_days(s.overdue_grace_days) < s.as_of

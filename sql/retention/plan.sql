@@ -65,8 +65,8 @@ FROM work.erased_subjects AS s
 UNION ALL
 SELECT s.rule, 'suppression', 'add', s.subject, s.subject
 FROM work.erased_subjects AS s
-ANTI JOIN core.suppression AS p ON p.subject = s.subject
-WHERE s.rule IN ('withdrawn', 'erasure_request');
+JOIN work.retention_rules AS r ON r.name = s.rule AND r.suppresses
+ANTI JOIN core.suppression AS p ON p.subject = s.subject;
 
 -- How much of each table the plan deletes: the guard of the retention.output gate reads this.
 CREATE OR REPLACE TABLE work.deletion_shares AS

@@ -7,11 +7,12 @@ SELECT (SELECT run_id FROM work.run) AS run_id, 'apply' AS phase, 'audit.review_
 FROM (
     SELECT q.inbound_key
     FROM audit.review_queue AS q
-    JOIN work.deletion_plan AS p
-        ON p.rule IN ('erasure_request', 'erased_before') AND p.table_name = 'inbound' AND p.record_id = q.inbound_id
+    JOIN work.deletion_plan AS p ON p.table_name = 'inbound' AND p.record_id = q.inbound_id
+    JOIN work.retention_rules AS r ON r.name = p.rule AND r.redacts_audit_ids
 ) AS q;
 
 UPDATE audit.review_queue AS q
 SET inbound_id = '(erased)'
 FROM work.deletion_plan AS p
-WHERE p.rule IN ('erasure_request', 'erased_before') AND p.table_name = 'inbound' AND p.record_id = q.inbound_id;
+JOIN work.retention_rules AS r ON r.name = p.rule AND r.redacts_audit_ids
+WHERE p.table_name = 'inbound' AND p.record_id = q.inbound_id;

@@ -1,12 +1,12 @@
--- Runs whose findings name a record deleted on an erasure request: their reports are rendered again.
+-- Runs whose findings name a record deleted on an erasure request (a rule that redacts audit ids):
+-- their reports are rendered again.
 INSERT INTO erasure.pending
 SELECT DISTINCT 'report_run', v.run_id
 FROM audit.violations AS v
-JOIN work.deletion_plan AS p
-    ON p.rule IN ('erasure_request', 'erased_before') AND p.action = 'delete'
-    AND p.table_name = v.record_table AND p.record_id = v.record_id
+JOIN work.deletion_plan AS p ON p.action = 'delete' AND p.table_name = v.record_table AND p.record_id = v.record_id
+JOIN work.retention_rules AS r ON r.name = p.rule AND r.redacts_audit_ids
 UNION
 SELECT 'report_run', q.run_id
 FROM audit.review_queue AS q
-JOIN work.deletion_plan AS p
-    ON p.rule IN ('erasure_request', 'erased_before') AND p.table_name = 'inbound' AND p.record_id = q.inbound_id
+JOIN work.deletion_plan AS p ON p.table_name = 'inbound' AND p.record_id = q.inbound_id
+JOIN work.retention_rules AS r ON r.name = p.rule AND r.redacts_audit_ids

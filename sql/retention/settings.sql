@@ -6,14 +6,7 @@ SELECT
     started_at AS as_of,
     $mode AS mode,
     $dry_run AS dry_run,
-    $no_opt_in_days AS no_opt_in_days,
-    $withdrawn_days AS withdrawn_days,
-    $inactive_days AS inactive_days,
-    $messages_days AS messages_days,
-    $inbound_days AS inbound_days,
-    $consent_proof_years AS consent_proof_years,
-    $overdue_grace_days AS overdue_grace_days,
-    $max_deletion_share AS max_deletion_share,
+    unnest($retention),  -- the policy's retention settings, a column each: no_opt_in_days, ...
     $allow_large_deletion AS allow_large_deletion,
     NULL::VARCHAR AS refusal
 FROM work.run
