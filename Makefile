@@ -3,11 +3,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-# No telemetry leaves the machine (and none can: only package registries are reachable).
-export DO_NOT_TRACK := 1
-export PREFECT_SERVER_ANALYTICS_ENABLED := false
-export GX_ANALYTICS_ENABLED := false
-
 .PHONY: demo test lock clean
 
 $(VENV)/.installed: requirements.lock pyproject.toml

@@ -52,7 +52,7 @@ def main() -> None:
     arguments = parser.parse_args()
     scratch = scratch_directory("compliance")
 
-    from listwarden import jobs, runs, warehouse
+    from listwarden import jobs, runs, settings, warehouse
     from listwarden.policy import read_policy
 
     policy, policy_sha256 = read_policy(DEFAULT_POLICY)
@@ -88,7 +88,7 @@ def main() -> None:
     print(f"| naive pandas merge + apply ({baseline_messages:,}-message slice) | {baseline_seconds:.1f} | "
           f"{baseline_messages / baseline_seconds:,.0f} |")
     print(f"\npeak memory (process and children): {peak.mib:,.0f} MiB; DuckDB memory_limit "
-          f"{warehouse.memory_limit()}; findings: {findings}")
+          f"{settings.current().memory_limit}; findings: {findings}")
 
 
 def write_parquet(directory: Path, contacts: int, messages: int) -> None:

@@ -68,7 +68,7 @@ def main() -> None:
     arguments = parser.parse_args()
     scratch = scratch_directory("retention")
 
-    from listwarden import audit, jobs, phones, warehouse
+    from listwarden import audit, jobs, phones, settings, warehouse
     from listwarden.policy import read_policy
     from listwarden.warehouse import open_warehouse
 
@@ -108,7 +108,7 @@ def main() -> None:
                                      "GROUP BY ALL ORDER BY ALL").fetchall()
     print(f"\ndeleted: {dict(applied)}")
     print(f"file: {size:,.0f} MiB before, {path.stat().st_size / 2**20:,.0f} MiB after compaction")
-    print(f"peak memory (process and children): {peak.mib:,.0f} MiB; DuckDB memory_limit {warehouse.memory_limit()}")
+    print(f"peak memory (process and children): {peak.mib:,.0f} MiB; DuckDB memory_limit {settings.current().memory_limit}")
 
 
 if __name__ == "__main__":

@@ -14,8 +14,9 @@ def scratch_directory(name: str) -> Path:
     Expectations sends no analytics. Call it before importing the rest of listwarden."""
     scratch = Path(tempfile.mkdtemp(prefix=f"listwarden-{name}-"))
     os.environ.setdefault("LISTWARDEN_SECRETS_DIR", str(scratch / "secrets"))
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    from listwarden import keys
+    from listwarden import keys, settings
+
+    settings.disable_telemetry()
 
     keys.init()
     return scratch

@@ -9,7 +9,6 @@ applied but their verification found a deleted value (the run is published and r
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,11 +19,9 @@ from pathlib import Path
 import typer
 
 from flows import defaults
+from listwarden import settings
 
-# Set before Prefect is imported: no telemetry (and no network for it), quiet GX.
-for _name, _value in {"DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-                      "GX_ANALYTICS_ENABLED": "false"}.items():
-    os.environ.setdefault(_name, _value)
+settings.disable_telemetry()  # before Prefect or GX is imported
 
 app = typer.Typer(help="Data-governance jobs for SMS contact lists.", no_args_is_help=True, add_completion=False)
 run_app = typer.Typer(help="Run a job by hand (each is a Prefect flow run).", no_args_is_help=True)
@@ -433,13 +430,14 @@ def _run(flow_call: Callable[[], str | None], policy: Path | None = None, source
 
 
 def _flow(flow_call: Callable[[], str | None], policy: Path | None = None, source: Path | None = None) -> str | None:
-    """Run a flow, after checking what can be checked in a second (the policy, the source
-    directory, the keys) before Prefect's temporary server takes its 10-20 s to start."""
+    """Run a flow, after checking what can be checked in a second (the settings, the policy, the
+    source directory, the keys) before Prefect's temporary server takes its 10-20 s to start."""
     from flows.server import api
     from listwarden import ingest, keys
     from listwarden.policy import load_policy
 
     with _errors_as_exit_codes():
+        settings.current()
         if policy is not None:
             load_policy(policy)
         if source is not None:
@@ -473,6 +471,8 @@ def exit_status(error: BaseException) -> tuple[int, str] | None:
     from listwarden.review import UnknownReply
     from listwarden.warehouse import WarehouseError
 
+    if isinstance(error, settings.SettingsError):
+        return 2, f"settings: {error}"
     if isinstance(error, (SourceError, PolicyError, ExportError, ReportError, UnknownReply)):
         return 2, f"rejected: {error}"
     if isinstance(error, GateFailed):

@@ -27,10 +27,10 @@ from pathlib import Path
 import duckdb
 import yaml
 
-from listwarden import warehouse
+from listwarden import resources, warehouse
 from listwarden.policy import Policy
 
-CHECKS_DIR = warehouse.SQL_DIR / "checks"
+CHECKS_DIR = resources.SQL_DIR / "checks"
 SEVERITIES = ("critical", "high", "medium", "low")
 # The report gives a verdict per principle; security is judged from the gates and deletions.
 PRINCIPLES = ("consent", "purpose limitation", "opt-outs", "timing", "content", "accuracy", "minimisation",

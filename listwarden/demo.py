@@ -1,9 +1,9 @@
 """Deterministic demo sources in the data contract, with planted violations of every check.
 
 The population is compliant by construction: every number is checked with phonenumbers as it
-is made, every send time is checked against every time zone of the number. On top of it, each
-check of the vocabulary gets a few planted records; `planted_violations.csv` lists them (check,
-record_table, record_id), so a run on this data must find exactly those.
+is made, every send time is checked against every time zone of the number. Among it, every check's
+catch case (sql/checks/<name>.cases.yaml) is planted; `planted_violations.csv` lists what they must
+be found for (check, record_table, record_id), so a run on this data must find exactly those.
 """
 
 from __future__ import annotations

@@ -15,7 +15,6 @@ from __future__ import annotations
 import enum
 import itertools
 import json
-import os
 import re
 import warnings
 from dataclasses import dataclass
@@ -26,9 +25,8 @@ from pathlib import Path
 import duckdb
 from duckdb_engine import ConnectionWrapper
 
-from listwarden import checks, contract, warehouse
+from listwarden import checks, contract, resources, warehouse
 
-EXPECTATIONS_DIR = Path(__file__).resolve().parent.parent / "expectations"
 SAMPLE_ROWS = 20
 ROW_NUMBER = "_row"
 NOT_CHECKED = "not checked"
@@ -74,7 +72,7 @@ class GateFailed(RuntimeError):
 
 
 def suite_path(gate: str) -> Path:
-    return EXPECTATIONS_DIR / f"{gate}.json"
+    return resources.EXPECTATIONS_DIR / f"{gate}.json"
 
 
 def load_suite(gate: str) -> dict:
@@ -96,7 +94,7 @@ def gate_query(gate: str, name: str, column: str | None = None) -> str:
     """A gate's query without its leading comment lines, `{column}` replaced by the column the
     expectation names (an identifier of the suite or the contract, never data); a missing file
     fails loudly."""
-    path = warehouse.SQL_DIR / "gates" / gate / f"{name}.sql"
+    path = resources.SQL_DIR / "gates" / gate / f"{name}.sql"
     if not path.is_file():
         raise FileNotFoundError(f"suite {gate} names the query {name}, but {path} is missing")
     lines = path.read_text(encoding="utf-8").splitlines()
@@ -253,7 +251,6 @@ def _describe(failure: Outcome, sources: dict[str, str]) -> str:
 
 @cache
 def _context():
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
     from great_expectations.execution_engine import sqlalchemy_execution_engine

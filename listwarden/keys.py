@@ -1,7 +1,7 @@
 """Secrets held outside the warehouse: its encryption key and the key of subject hashes.
 
-Each comes from an environment variable, else from a key file in the secrets directory
-(`LISTWARDEN_SECRETS_DIR`, default `~/.config/listwarden`). Key files are created only by
+Each comes from its setting (LISTWARDEN_WAREHOUSE_KEY, LISTWARDEN_SUBJECT_KEY), else from a key
+file in the secrets directory (LISTWARDEN_SECRETS_DIR, default `~/.config/listwarden`). Key files are created only by
 `listwarden keys init` (and `listwarden demo`), never as a side effect: a key created silently
 where one was lost would give every number a new subject, and erased people would come back.
 """
@@ -13,6 +13,8 @@ import hmac
 import os
 import secrets
 from pathlib import Path
+
+from listwarden import settings
 
 WAREHOUSE = "warehouse"
 SUBJECT = "subject"
@@ -27,11 +29,7 @@ class KeyMissing(RuntimeError):
 
 
 def secrets_dir() -> Path:
-    configured = os.environ.get("LISTWARDEN_SECRETS_DIR")
-    if configured:
-        return Path(configured)
-    config_home = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
-    return Path(config_home) / "listwarden"
+    return settings.current().secrets_dir
 
 
 def key_file(name: str) -> Path:
@@ -39,9 +37,9 @@ def key_file(name: str) -> Path:
 
 
 def secret(name: str) -> str:
-    from_environment = os.environ.get(_ENVIRONMENT[name])
-    if from_environment:
-        return from_environment
+    given = settings.current().key(name)
+    if given:
+        return given
     path = key_file(name)
     try:
         return path.read_text(encoding="ascii").strip()
@@ -57,7 +55,7 @@ def init() -> dict[str, str]:
     done = {}
     for name, variable in _ENVIRONMENT.items():
         path = key_file(name)
-        if os.environ.get(variable):
+        if settings.current().key(name):
             done[name] = f"from {variable}"
         elif _create_key_file(path):
             done[name] = f"created {path}"

@@ -81,8 +81,8 @@ def current() -> Settings:
     try:
         return Settings()
     except ValidationError as error:
-        problems = "; ".join(f"LISTWARDEN_{'_'.join(map(str, e['loc'])).upper() or '(settings)'}: {e['msg']}"
-                             for e in error.errors())
+        problems = "; ".join(f"LISTWARDEN_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" if e["loc"]
+                             else e["msg"].removeprefix("Value error, ") for e in error.errors())
         raise SettingsError(problems) from None
 
 

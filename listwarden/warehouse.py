@@ -18,9 +18,8 @@ from pathlib import Path
 import duckdb
 import duckdb_extension_httpfs
 
-from listwarden import keys
+from listwarden import keys, resources, settings
 
-SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 CATALOG = "warehouse"
 # DuckDB encrypts with OpenSSL only when httpfs is loaded; the wheel ships it, and there is
 # no network to INSTALL it from.
@@ -66,7 +65,7 @@ def open_warehouse(path: Path | str, read_only: bool = False,
         # What DuckDB spills to disk under memory pressure stays beside the warehouse, encrypted.
         connection.execute(f"SET temp_directory = '{literal(path)}.tmp'")
         connection.execute(f"SET temp_file_encryption = {'false' if plaintext() else 'true'}")
-        connection.execute(f"SET memory_limit = '{literal(memory_limit())}'")
+        connection.execute(f"SET memory_limit = '{literal(settings.current().memory_limit)}'")
         connection.execute(_default_compression())
         _attach_waiting(connection, path, read_only, wait_seconds)
         configure_session(connection)
@@ -136,18 +135,13 @@ def _check_subject_key(connection: duckdb.DuckDBPyConnection, path: Path, read_o
 
 
 def plaintext() -> bool:
-    """LISTWARDEN_PLAINTEXT=1, a test setting: the warehouse is neither encrypted nor compressed,
+    """The plaintext test setting (settings.py): the warehouse is neither encrypted nor compressed,
     so that erasure's verification can look for deleted values in the file bytes."""
-    return os.environ.get("LISTWARDEN_PLAINTEXT") == "1"
+    return settings.current().plaintext
 
 
 def _default_compression() -> str:
     return "SET force_compression = 'uncompressed'" if plaintext() else "RESET force_compression"
-
-
-def memory_limit() -> str:
-    """DuckDB's memory limit (it spills beyond it): LISTWARDEN_MEMORY_LIMIT, default 2GB."""
-    return os.environ.get("LISTWARDEN_MEMORY_LIMIT", "2GB")
 
 
 def attach(connection: duckdb.DuckDBPyConnection, path: Path, alias: str, read_only: bool = False) -> None:
@@ -180,7 +174,7 @@ def literal(value: object) -> str:
 
 def sql_text(name: str) -> str:
     """The text of sql/<name>.sql."""
-    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    return (resources.SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
 def run(connection: duckdb.DuckDBPyConnection, query: str, /, **parameters: object) -> duckdb.DuckDBPyConnection:

@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
-# Before anything imports Prefect or GX: no telemetry, keys in a scratch directory.
-os.environ.update({"DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "GX_ANALYTICS_ENABLED": "false"})
+from listwarden import settings
+
+settings.disable_telemetry()  # before anything imports Prefect or GX
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_CONTACTS = 300
@@ -21,8 +22,17 @@ def secrets_dir(tmp_path_factory):
         os.environ.pop(variable, None)
     from listwarden import keys
 
+    settings.reload()
     keys.init()
     return directory
+
+
+@pytest.fixture(autouse=True)
+def settings_of_the_environment():
+    """Settings are read once per process; a test that changes the environment (monkeypatch)
+    reads them again with settings.reload(), and the next test starts from the restored one."""
+    yield
+    settings.reload()
 
 
 @pytest.fixture(scope="session")

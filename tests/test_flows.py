@@ -11,9 +11,9 @@ import pytest
 from support import write_table
 from typer.testing import CliRunner
 
-from listwarden import audit
-from listwarden.checks import CHECKS, CHECKS_BY_NAME
 from flows.cli import app
+from listwarden import audit, runs
+from listwarden.checks import CHECKS, CHECKS_BY_NAME
 from listwarden.gates import GateFailed
 from listwarden.warehouse import open_warehouse
 
@@ -317,3 +317,30 @@ def test_a_command_killed_takes_its_temporary_prefect_server_with_it(tmp_path, d
             return
         time.sleep(0.5)
     pytest.fail(f"the temporary Prefect server still listens on port {port} after its command was killed")
+
+
+def test_every_job_of_a_run_applies_the_policy_the_run_recorded(prefect_server, policy_path, policy, tmp_path):
+    """The policy file says at most two messages a day; the run recorded one a day. Its jobs, run
+    as Prefect subflows of the run, apply what it recorded, not what the file says now."""
+    from support import consent, contact, message, write_source
+
+    from flows.accuracy import accuracy
+    from flows.compliance import compliance
+    from flows.ingest import ingest
+    from flows.optouts import optouts
+
+    source = write_source(tmp_path / "source", contacts=[contact("c1")],
+                          consents=[consent("e1", "c1", "marketing", "opt_in", "2026-01-01T09:00:00Z")],
+                          messages=[message("m1", "c1", "marketing", "2026-01-02T10:00:00Z", body="Acme: one. Reply STOP to opt out"),
+                                    message("m2", "c1", "marketing", "2026-01-02T15:00:00Z", body="Acme: two. Reply STOP to opt out")])
+    warehouse, reports = tmp_path / "warehouse.duckdb", tmp_path / "reports"
+    recorded = policy.model_copy(update={"frequency_cap": policy.frequency_cap.model_copy(update={"max_messages": 1})})
+    with open_warehouse(warehouse) as connection:
+        runs.begin(connection, "recorded-run", "test", {}, recorded, "sha256 of the recorded document")
+    arguments = {"policy": str(policy_path), "warehouse": str(warehouse), "reports": str(reports), "run_id": "recorded-run"}
+    ingest(str(source), **arguments)
+    for job in (accuracy, optouts, compliance):
+        job(**arguments)
+    with open_warehouse(warehouse) as connection:
+        found = connection.execute('SELECT "check", record_id FROM work.violations').fetchall()
+    assert found == [("frequency_cap", "m2")]

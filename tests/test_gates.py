@@ -5,11 +5,11 @@ import json
 import pytest
 from support import contact, run_engine, write_source
 
-from listwarden import gates, report
+from listwarden import gates, report, resources
 from listwarden.checks import CHECKS
 from listwarden.warehouse import open_warehouse
 
-GATES = sorted(path.stem for path in gates.EXPECTATIONS_DIR.glob("*.json"))
+GATES = sorted(path.stem for path in resources.EXPECTATIONS_DIR.glob("*.json"))
 
 
 def test_every_step_has_an_input_and_an_output_gate():
@@ -87,7 +87,7 @@ def test_gate_results_are_recorded_with_counts_and_row_numbers_only(tmp_path, wa
 def test_every_gate_query_file_is_used_by_its_suite_and_every_named_query_exists():
     named = {(gate, e["meta"]["query"]) for gate in GATES for e in gates.load_suite(gate)["expectations"]
              if "query" in e["meta"]}
-    files = {(path.parent.name, path.stem) for path in (gates.warehouse.SQL_DIR / "gates").glob("*/*.sql")}
+    files = {(path.parent.name, path.stem) for path in (resources.SQL_DIR / "gates").glob("*/*.sql")}
     assert named == files
 
 

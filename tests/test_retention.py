@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from support import POLICY_FILE, POLICY_SHA256, consent, contact, inbound_row, message, run_engine, run_erasure, run_retention, write_source
 
-from listwarden import access, checks, export, gates, report, retention, retention_rules, ropa, runs, warehouse
+from listwarden import access, checks, resources, export, gates, report, retention, retention_rules, ropa, runs, settings, warehouse
 from listwarden.policy import Retention
 from listwarden.warehouse import WarehouseError, open_warehouse
 
@@ -218,7 +218,7 @@ def test_the_gate_stops_a_plan_that_deletes_what_no_rule_selects(rules_warehouse
 
 def test_every_rule_has_its_sql_file_and_its_gate_recheck_and_every_rule_file_is_registered():
     registered = {rule.name for rule in retention_rules.RULES}
-    rule_files = {path.stem for path in (warehouse.SQL_DIR / "retention" / "rules").glob("*.sql")}
+    rule_files = {path.stem for path in (resources.SQL_DIR / "retention" / "rules").glob("*.sql")}
     queries = [e["meta"]["query"] for e in gates.load_suite("retention.output")["expectations"]]  # loads every file
     rechecks = {query.removesuffix("_recheck") for query in queries if query.endswith("_recheck")}
     assert rule_files == registered
@@ -302,6 +302,8 @@ def files_holding(root: Path, values: list[str]) -> dict[str, list[str]]:
 @pytest.fixture
 def plaintext(monkeypatch):
     monkeypatch.setenv("LISTWARDEN_PLAINTEXT", "1")
+    monkeypatch.setenv("LISTWARDEN_ALLOW_PLAINTEXT", "1")
+    settings.reload()
 
 
 def test_erasure_removes_every_row_and_every_byte(plaintext, tmp_path, policy):

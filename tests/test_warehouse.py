@@ -9,7 +9,7 @@ import textwrap
 import pytest
 from support import contact, message, run_engine, write_source
 
-from listwarden import keys, warehouse
+from listwarden import keys, settings, warehouse
 from listwarden.warehouse import WarehouseError, open_warehouse, redact
 
 PHONE_DIGITS = b"7400123456"
@@ -44,6 +44,7 @@ def test_a_wrong_key_fails_clearly_without_showing_a_key(warehouse_path, monkeyp
     with open_warehouse(warehouse_path):
         pass
     monkeypatch.setenv("LISTWARDEN_WAREHOUSE_KEY", "not-the-key-0123456789")
+    settings.reload()
     with pytest.raises(WarehouseError) as refused:
         with open_warehouse(warehouse_path):
             pass
@@ -53,6 +54,7 @@ def test_a_wrong_key_fails_clearly_without_showing_a_key(warehouse_path, monkeyp
 
 def test_keys_are_created_only_by_keys_init_once_with_owner_only_permissions(tmp_path, monkeypatch):
     monkeypatch.setenv("LISTWARDEN_SECRETS_DIR", str(tmp_path / "secrets"))
+    settings.reload()
     with pytest.raises(keys.KeyMissing, match="listwarden keys init"):
         keys.secret(keys.SUBJECT)
     assert not (tmp_path / "secrets").exists()
@@ -66,12 +68,14 @@ def test_keys_are_created_only_by_keys_init_once_with_owner_only_permissions(tmp
 
 def test_a_key_from_the_environment_wins(monkeypatch):
     monkeypatch.setenv("LISTWARDEN_SUBJECT_KEY", "from-the-environment")
+    settings.reload()
     assert keys.secret(keys.SUBJECT) == "from-the-environment"
 
 
 def test_the_keyed_hash_in_sql_is_the_one_in_python(warehouse_path, monkeypatch):
     for key in ("short", "k" * 64, "long" * 40):
         monkeypatch.setenv("LISTWARDEN_SUBJECT_KEY", key)
+        settings.reload()
         with open_warehouse(warehouse_path.with_name(f"{len(key)}.duckdb")) as connection:
             in_sql = connection.execute("SELECT keyed_hash('+447400123456')").fetchone()[0]
         assert in_sql == keys.subject_hash("+447400123456", key)
@@ -82,6 +86,7 @@ def test_another_subject_key_is_refused_by_every_open_and_changes_nothing(wareho
         pass
     before = warehouse_path.read_bytes()
     monkeypatch.setenv("LISTWARDEN_SUBJECT_KEY", "a-new-key-made-by-mistake")
+    settings.reload()
     for read_only in (False, True):
         with pytest.raises(WarehouseError, match="is not the key this warehouse was built with"):
             with open_warehouse(warehouse_path, read_only=read_only):
@@ -173,3 +178,20 @@ def test_database_errors_are_redacted_and_name_the_query(warehouse_path):
 ])
 def test_redact(text, expected):
     assert redact(text) == expected
+
+
+def test_settings_refuse_plaintext_unless_allowed_and_name_a_bad_value(monkeypatch):
+    monkeypatch.setenv("LISTWARDEN_PLAINTEXT", "1")
+    with pytest.raises(settings.SettingsError, match="LISTWARDEN_PLAINTEXT turns the warehouse's encryption off"):
+        settings.reload()
+    monkeypatch.setenv("LISTWARDEN_ALLOW_PLAINTEXT", "1")
+    assert settings.reload().plaintext
+    monkeypatch.setenv("LISTWARDEN_MEMORY_LIMIT", "lots")
+    with pytest.raises(settings.SettingsError, match="LISTWARDEN_MEMORY_LIMIT: .*a size such as 2GB"):
+        settings.reload()
+    monkeypatch.setenv("LISTWARDEN_MEMORY_LIMIT", "512MiB")
+    monkeypatch.setenv("LISTWARDEN_KILL_AT", "lunch")
+    with pytest.raises(settings.SettingsError, match="LISTWARDEN_KILL_AT: .*expected one of land, apply"):
+        settings.reload()
+    monkeypatch.delenv("LISTWARDEN_KILL_AT")
+    assert settings.reload().memory_limit == "512MiB"
