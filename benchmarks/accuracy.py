@@ -23,7 +23,6 @@ from pathlib import Path
 
 from peak_memory import PeakMemory
 from scratch import DEFAULT_POLICY, scratch_directory
-from timing import TimedRunner
 
 DISTINCT_SHARE = 0.75
 CHURN = 0.01
@@ -135,6 +134,8 @@ def write_source(directory: Path, contacts) -> None:
 
 def run_accuracy(source: Path, warehouse_path: Path, run_id: str) -> dict:
     """Ingest (not counted), then the accuracy job's own items, timed."""
+    from timing import TimedRunner
+
     from listwarden import jobs, runs
     from listwarden.policy import read_policy
 

@@ -19,7 +19,6 @@ from pathlib import Path
 
 from peak_memory import PeakMemory
 from scratch import DEFAULT_POLICY, scratch_directory
-from timing import TimedRunner
 
 # (region, calling code, national prefix digits, time zones of its mobiles, hours from UTC used
 # to send at about 10:00-18:00 local); ten buckets of contacts.
@@ -51,6 +50,8 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=10_000_000)
     arguments = parser.parse_args()
     scratch = scratch_directory("compliance")
+
+    from timing import TimedRunner
 
     from listwarden import jobs, runs, settings, warehouse
     from listwarden.policy import read_policy

@@ -16,9 +16,6 @@ from pathlib import Path
 
 from peak_memory import PeakMemory
 from scratch import DEFAULT_POLICY, scratch_directory
-from timing import TimedRunner
-
-from listwarden import jobs
 
 
 def main() -> None:
@@ -29,6 +26,9 @@ def main() -> None:
 
     scratch = scratch_directory("nightly")
 
+    from timing import TimedRunner
+
+    from listwarden import jobs
     from listwarden.demo import generate
     from listwarden.policy import read_policy
 

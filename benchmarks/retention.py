@@ -17,7 +17,6 @@ import time
 
 from peak_memory import PeakMemory
 from scratch import DEFAULT_POLICY, scratch_directory
-from timing import TimedRunner
 
 PHONE = "'+447' || lpad(CAST(i AS VARCHAR), 9, '0')"
 BUILD = {
@@ -67,6 +66,8 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=20_000_000)
     arguments = parser.parse_args()
     scratch = scratch_directory("retention")
+
+    from timing import TimedRunner
 
     from listwarden import audit, jobs, phones, settings, warehouse
     from listwarden.policy import read_policy

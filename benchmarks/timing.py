@@ -1,4 +1,7 @@
-"""The benchmarks' runner: the jobs' own items and run life, each timed (listwarden.jobs)."""
+"""The benchmarks' runner: the jobs' own items and run life, each timed (listwarden.jobs).
+
+Import it inside main(), after scratch_directory(): the worker processes the accuracy step spawns
+import the benchmark's own module, and should not import the whole engine with it."""
 
 from __future__ import annotations
 

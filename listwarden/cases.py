@@ -95,12 +95,11 @@ def load(check: checks.Check, side: str, as_of: date) -> Sources:
     return sources
 
 
-def load_all(side: str, as_of: date, enabled_only_for=None) -> Sources:
-    """One side of the cases of every check (of the checks `enabled_only_for` a policy enables)."""
+def load_all(side: str, as_of: date) -> Sources:
+    """One side of the cases of every check."""
     sources = Sources()
     for check in checks.CHECKS:
-        if enabled_only_for is None or check.enabled(enabled_only_for):
-            sources.add(load(check, side, as_of))
+        sources.add(load(check, side, as_of))
     return sources
 
 

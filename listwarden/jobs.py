@@ -187,7 +187,8 @@ def _checks(connection: duckdb.DuckDBPyConnection, job: str, item: Checks, polic
 
 class DirectRunner:
     """Runs a run in this process: gates and steps on one connection, closed for the deletions'
-    compaction. Without `reports` no report is written (tests that do not read one)."""
+    compaction. Without `reports` (tests of runs that delete nothing and read no report) no
+    deletions are finished and no report is written."""
 
     def __init__(self, warehouse_path: Path, reports: Path | None = None, with_gates: bool = True):
         self.warehouse_path, self.reports, self.with_gates = Path(warehouse_path), reports, with_gates

@@ -143,3 +143,13 @@ def test_a_check_without_its_cases_fails_loudly(tmp_path, throwaway_check):
 def test_the_readme_table_of_checks_is_current():
     assert checks.markdown_table() in README.read_text(encoding="utf-8"), \
         "regenerate it with `listwarden checks` and paste it into the README"
+
+
+def test_a_renamed_check_file_fails_loudly_instead_of_dropping_out(tmp_path, monkeypatch):
+    directory = tmp_path / "checks"
+    shutil.copytree(checks.CHECKS_DIR, directory)
+    (directory / "help_not_answered.sql").rename(directory / "help_unanswered.sql")
+    monkeypatch.setattr(checks, "CHECKS_DIR", directory)
+    monkeypatch.setattr(checks, "CHECKS", checks.discover(directory))
+    with pytest.raises(cases.CaseError, match="help_unanswered.cases.yaml: missing"):
+        cases.load_all("catch", date.today())
