@@ -1,7 +1,7 @@
 from prefect import flow
 
 from flows import defaults
-from flows.run import run_jobs
+from flows.run import run_job
 from listwarden import jobs
 
 JOB = jobs.JOBS["accuracy"]
@@ -15,4 +15,4 @@ def accuracy(
     run_id: str | None = None,
 ) -> str | None:
     parameters = {"policy": policy, "warehouse": warehouse, "reports": reports}
-    return run_jobs(JOB.name, (JOB,), run_id, warehouse, reports, policy, parameters)
+    return run_job(JOB, run_id, warehouse, reports, policy, parameters)

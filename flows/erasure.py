@@ -1,7 +1,7 @@
 from prefect import flow
 
 from flows import defaults
-from flows.run import run_jobs
+from flows.run import run_job
 from listwarden import jobs
 
 JOB = jobs.JOBS["erasure"]
@@ -19,5 +19,5 @@ def erasure(
     a contact id): flow parameters are stored in Prefect's database."""
     parameters = {"subject": subject, "contact_key": contact_key, "policy": policy, "warehouse": warehouse,
                   "reports": reports}
-    return run_jobs(JOB.name, (JOB,), None, warehouse, reports, policy, parameters,
+    return run_job(JOB, None, warehouse, reports, policy, parameters,
                     subject=subject, contact_key=contact_key)

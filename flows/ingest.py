@@ -3,7 +3,7 @@ from pathlib import Path
 from prefect import flow
 
 from flows import defaults
-from flows.run import run_jobs
+from flows.run import run_job
 from listwarden import jobs
 
 JOB = jobs.JOBS["ingest"]
@@ -18,4 +18,4 @@ def ingest(
     run_id: str | None = None,
 ) -> str | None:
     parameters = {"source": source, "policy": policy, "warehouse": warehouse, "reports": reports}
-    return run_jobs(JOB.name, (JOB,), run_id, warehouse, reports, policy, parameters, source=Path(source))
+    return run_job(JOB, run_id, warehouse, reports, policy, parameters, source=Path(source))

@@ -1,6 +1,6 @@
 from prefect import flow
 
-from flows import defaults
+from flows import defaults, tasks
 from flows.accuracy import accuracy
 from flows.compliance import compliance
 from flows.ingest import ingest
@@ -34,4 +34,4 @@ def nightly(
             taken = {name: value for name, value in options.items() if name in subflow.parameters.properties}
             subflow(warehouse=warehouse, reports=reports, run_id=run_id, **taken)
 
-    return run_of_its_own("nightly", warehouse, reports, policy, parameters, subflows)
+    return run_of_its_own("nightly", tasks.PrefectRunner(warehouse, reports), policy, parameters, subflows)

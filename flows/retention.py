@@ -1,7 +1,7 @@
 from prefect import flow
 
 from flows import defaults
-from flows.run import run_jobs
+from flows.run import run_job
 from listwarden import jobs
 
 JOB = jobs.JOBS["retention"]
@@ -21,5 +21,5 @@ def retention(
     report, then fails: a refused deletion must not hide the night's other results."""
     parameters = {"policy": policy, "warehouse": warehouse, "reports": reports, "dry_run": dry_run,
                   "allow_large_deletion": allow_large_deletion}
-    return run_jobs(JOB.name, (JOB,), run_id, warehouse, reports, policy, parameters,
+    return run_job(JOB, run_id, warehouse, reports, policy, parameters,
                     dry_run=dry_run, allow_large_deletion=allow_large_deletion)

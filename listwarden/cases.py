@@ -57,10 +57,6 @@ class Sources:
             self.tables[table] += rows
         self.finds |= other.finds
 
-    def numbers(self) -> set[str]:
-        return {row["phone"] for row in self.tables["contacts"]} | {row["to_phone"] for row in self.tables["messages"]} \
-            | {row["from_phone"] for row in self.tables["inbound"]}
-
 
 def cases_path(check: checks.Check) -> Path:
     return checks.CHECKS_DIR / f"{check.name}.cases.yaml"
