@@ -63,6 +63,11 @@ class Table:
     def timestamp_columns(self) -> tuple[str, ...]:
         return tuple(column.name for column in self.columns if column.type == "timestamp")
 
+    @property
+    def id_column(self) -> str | None:
+        """The column that identifies a row across deliveries (None: the whole row does)."""
+        return next((column.name for column in self.columns if column.unique), None)
+
 
 TABLES = (
     Table("contacts", (
@@ -146,9 +151,9 @@ def _column_expectation(table: Table, kind: str, column: Column, description: st
 
 
 def promote_query(table: Table) -> str:
-    """The typed rows of landing.<table>: each contract column cast by its type, then (where the
-    table keeps them) the declared fields as read."""
-    casts = [f"{CASTS[column.type].format(column=column.name)} AS {column.name}" for column in table.columns]
+    """The typed rows of landing.<table> with their `_row`: each contract column cast by its type,
+    then (where the table keeps them) the declared fields as read."""
+    casts = ["_row"] + [f"{CASTS[column.type].format(column=column.name)} AS {column.name}" for column in table.columns]
     if table.keeps_declared_fields:
         casts.append(f"* EXCLUDE (_row, {', '.join(table.column_names)})")
     return "SELECT\n    " + ",\n    ".join(casts) + f"\nFROM landing.{table.name}"

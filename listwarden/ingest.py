@@ -87,14 +87,62 @@ def land(connection: duckdb.DuckDBPyConnection, source: Path, policy: Policy) ->
     return {"rows_read": {entry["table_name"]: entry["rows"] for entry in inputs}}
 
 
-def promote(connection: duckdb.DuckDBPyConnection) -> dict:
-    """Replace `staging` with the typed landing tables, all or nothing; landing is then dropped."""
+def promote(connection: duckdb.DuckDBPyConnection, policy: Policy) -> dict:
+    """Bring the typed landing tables into `staging` as each is delivered (policy `delivery`), all
+    or nothing: a snapshot replaces its table, an append adds the rows whose id is new. What changed
+    is recorded per row in work.changes and per table in work.deliveries; landing is then dropped."""
     with warehouse.transaction(connection):
         for table in TABLES:
-            warehouse.execute(connection, f"CREATE OR REPLACE TABLE staging.{table.name} AS {promote_query(table)}",
-                              table.name)
+            delivery = getattr(policy.delivery, table.name)
+            delivered = f"work.delivered_{table.name}"
+            warehouse.execute(connection, f"CREATE TABLE {delivered} AS {promote_query(table)}", table.name)
+            if warehouse.relation_kind(connection, "staging", table.name) is None:
+                warehouse.execute(connection, f"CREATE TABLE staging.{table.name} AS "
+                                  f"SELECT * EXCLUDE (_row) FROM {delivered} LIMIT 0", table.name)
+            staged = (_promote_snapshot if delivery == "snapshot" else _promote_append)(connection, table)
+            warehouse.run(connection, "ingest/record_delivery", table_name=table.name, delivery=delivery,
+                          rows=warehouse.count_rows(connection, "work", f"delivered_{table.name}"), staged=staged)
+            warehouse.execute(connection, f"DROP TABLE {delivered}", table.name)
     warehouse.run_script(connection, "ingest/drop_landing")
-    return {"rows_accepted": {table.name: warehouse.count_rows(connection, "staging", table.name) for table in TABLES}}
+    return {"rows_accepted": {table.name: warehouse.count_rows(connection, "staging", table.name) for table in TABLES},
+            "delivered": warehouse.records(connection, "ingest/deliveries")}
+
+
+def _promote_snapshot(connection: duckdb.DuckDBPyConnection, table: Table) -> int:
+    whole_row = "CAST(hash(*COLUMNS(*{})) AS VARCHAR)"
+    _templated(connection, "ingest/snapshot_changes", table,
+               delivered_id=table.id_column or whole_row.format(" EXCLUDE (_row)"),
+               staged_id=table.id_column or whole_row.format(""))
+    warehouse.execute(connection, f"CREATE OR REPLACE TABLE staging.{table.name} AS "
+                      f"SELECT * EXCLUDE (_row) FROM work.delivered_{table.name}", table.name)
+    return warehouse.count_rows(connection, "staging", table.name)
+
+
+def _promote_append(connection: duckdb.DuckDBPyConnection, table: Table) -> int:
+    """A row delivered before is skipped; the same id with other content is refused, naming the row."""
+    conflict = _templated(connection, "ingest/append_conflict", table, id=table.id_column,
+                          delivered_columns=", ".join(f"d.{name}" for name in table.column_names),
+                          staged_columns=", ".join(f"s.{name}" for name in table.column_names)).fetchone()[0]
+    if conflict is not None:
+        file = Path(warehouse.run(connection, "ingest/input_file", table_name=table.name).fetchone()[0]).name
+        raise SourceError(
+            f"{file} row {conflict}: {table.id_column} was delivered before with other content; {table.name} "
+            "is delivered by append, which adds rows and never changes them (a source that replaces rows is "
+            "a snapshot: set delivery in the policy)")
+    _templated(connection, "ingest/append_new", table, id=table.id_column, script=True)
+    return _templated(connection, "ingest/append_staged", table, id=table.id_column).fetchone()[0]
+
+
+def _templated(connection: duckdb.DuckDBPyConnection, name: str, table: Table, script: bool = False,
+               **identifiers: str) -> duckdb.DuckDBPyConnection:
+    """Run sql/<name>.sql with the table and the contract's identifiers put in (they are plain
+    names, checked by contract.py; values are never formatted into SQL)."""
+    text = warehouse.sql_text(name).format(table=table.name, **identifiers)
+    if not script:
+        return warehouse.execute(connection, text, name)
+    for statement in filter(str.strip, text.split(";")):
+        warehouse.execute(connection, statement, name)
+    return connection
 
 
 def _land_file(connection: duckdb.DuckDBPyConnection, table: Table, source: SourceFile, policy: Policy) -> dict:

@@ -75,7 +75,7 @@ class Job:
 INGEST = Job("ingest", "Load the source tables into staging, through the ingest gates.", (
     Step("land sources", lambda connection, a: ingest.land(connection, a.source, a.policy)),
     Gate("ingest.input"),
-    Step("promote to staging", lambda connection, a: ingest.promote(connection)),
+    Step("promote to staging", lambda connection, a: ingest.promote(connection, a.policy)),
     Gate("ingest.output"),
     Checks("minimisation checks"),
 ))

@@ -13,6 +13,8 @@ import snowballstemmer
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from listwarden.contract import TABLES
+
 PURPOSE_NAME = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*")
 LINE_TYPES = {
     "FIXED_LINE", "MOBILE", "FIXED_LINE_OR_MOBILE", "TOLL_FREE", "PREMIUM_RATE", "SHARED_COST",
@@ -152,6 +154,27 @@ class Retention(Strict):
     max_deletion_share: float = Field(0.10, gt=0, le=1)
 
 
+Delivered = Literal["snapshot", "append"]
+
+
+class Delivery(Strict):
+    """How each source table arrives: `snapshot` (the whole table every time; what is missing is
+    gone) or `append` (new rows only; a row delivered before is recognised by its id)."""
+
+    contacts: Delivered = "snapshot"
+    consents: Delivered = "snapshot"
+    messages: Delivered = "append"
+    inbound: Delivered = "append"
+    deactivations: Delivered = "snapshot"
+
+    @model_validator(mode="after")
+    def append_needs_an_id(self) -> Delivery:
+        for table in TABLES:
+            if getattr(self, table.name) == "append" and table.id_column is None:
+                raise ValueError(f"{table.name} has no id column: it can only be delivered as a snapshot")
+        return self
+
+
 class Policy(Strict):
     version: int = Field(ge=1, le=1)
     sender_names: list[str] = Field(min_length=1)
@@ -169,6 +192,7 @@ class Policy(Strict):
     length: Length = Length()
     accuracy: Accuracy
     retention: Retention = Retention()
+    delivery: Delivery = Delivery()
 
     @model_validator(mode="after")
     def unique_purposes(self) -> Policy:

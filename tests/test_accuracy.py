@@ -142,7 +142,7 @@ def test_worker_processes_parse_like_one_process(tmp_path, policy, monkeypatch):
         with open_warehouse(tmp_path / f"w{workers}.duckdb") as connection:
             runs.begin(connection, "r", "test", {}, policy, POLICY_SHA256)
             ingest.land(connection, source, policy)
-            ingest.promote(connection)
+            ingest.promote(connection, policy)
             assert accuracy.normalise(connection, policy, workers=workers)["workers"] == workers
             results.append(connection.execute(
                 "SELECT raw, e164, is_valid, line_type, time_zones, subject FROM cache.numbers ORDER BY raw").fetchall())

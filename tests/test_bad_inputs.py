@@ -62,6 +62,15 @@ def edit(table: str, row: int, column: str, value: str) -> Callable[[Path], None
     return mutate
 
 
+def add_edited(table: str, row: int, id_column: str, column: str, value: str) -> Callable[[Path], None]:
+    """Add a copy of one row under a new id with one value set (an appended table's new row)."""
+    def mutate(source: Path) -> None:
+        table_rows = rows(source, table)
+        added = {**table_rows[row - 1], id_column: f"{table_rows[row - 1][id_column]}-new", column: value}
+        write_table(source, table, [*table_rows, added], columns=tuple(table_rows[0]))
+    return mutate
+
+
 def write_bytes(name: str, content: bytes) -> Callable[[Path], None]:
     def mutate(source: Path) -> None:
         for old in source.glob(f"{name.split('.')[0]}.*"):
@@ -194,7 +203,10 @@ BAD_SOURCES = [
     Bad("empty contact id", edit("contacts", 3, "contact_id", ""), ("contacts.csv row 3", "column contact_id", "is empty")),
     Bad("unknown consent action", edit("consents", 3, "action", "optin"), ("consents.csv row 3", "column action"), "optin"),
     Bad("duplicate message id", edit("messages", 4, "message_id", "m1"), ("messages.csv rows 1, 4", "column message_id")),
-    Bad("a number in a purpose, shown by a finding's detail", edit("messages", 1, "purpose", "offers +447400123456"),
+    Bad("a delivered message changed", edit("messages", 1, "purpose", "marketing.other"),
+        ("messages.csv row 1", "message_id was delivered before with other content")),
+    Bad("a number in a purpose, shown by a finding's detail",
+        add_edited("messages", 1, "message_id", "purpose", "offers +447400123456"),
         ("gate report.output stopped the run", "a phone number held in the warehouse"), code=3),
     Bad("manifest row count", manifest(lambda source: {"contacts.csv": {"rows": 6}}), ("contacts.csv", "5 rows read", "manifest.json says 6")),
     Bad("manifest checksum", manifest(lambda source: {"messages.csv": {"sha256": "0" * 64}}), ("messages.csv", "sha256", "manifest.json")),

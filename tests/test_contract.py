@@ -61,6 +61,7 @@ def test_the_promote_casts_each_column_by_its_type():
                                 Column("country", "country_code"), Column("made_at", "timestamp")))
     assert contract.promote_query(widgets) == (
         "SELECT\n"
+        "    _row,\n"
         "    CAST(widget_id AS VARCHAR) AS widget_id,\n"
         "    nullif(trim(CAST(note AS VARCHAR)), '') AS note,\n"
         "    nullif(upper(trim(CAST(country AS VARCHAR))), '') AS country,\n"

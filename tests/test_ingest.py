@@ -39,7 +39,7 @@ def test_a_fitting_source_is_staged_typed_and_whole(tmp_path, warehouse_path, po
     source = good_source(tmp_path / "source")
     with open_warehouse(warehouse_path) as connection:
         land_and_gate(connection, source, policy)
-        accepted = ingest.promote(connection)["rows_accepted"]
+        accepted = ingest.promote(connection, policy)["rows_accepted"]
         gates.check(connection, "ingest.output")
         occurred = connection.execute("SELECT occurred_at FROM staging.consents").fetchone()[0]
         created = connection.execute("SELECT created_at FROM staging.contacts WHERE contact_id = 'c2'").fetchone()[0]
@@ -127,7 +127,7 @@ def test_parquet_and_gzip_sources_load_like_csv(tmp_path, warehouse_path, policy
     (source / "contacts.csv").unlink()
     with open_warehouse(warehouse_path) as connection:
         land_and_gate(connection, source, policy)
-        accepted = ingest.promote(connection)["rows_accepted"]
+        accepted = ingest.promote(connection, policy)["rows_accepted"]
         formats = dict(connection.execute("SELECT table_name, format FROM work.inputs").fetchall())
     assert accepted["messages"] == 1 and accepted["contacts"] == 2
     assert formats["messages"] == "parquet"
@@ -139,7 +139,7 @@ def test_undeclared_contact_columns_are_reported_and_never_loaded(tmp_path, ware
     write_table(source, "contacts", [{**contact("c1"), "date_of_birth": "1980-05-05"}], columns=columns)
     with open_warehouse(warehouse_path) as connection:
         land_and_gate(connection, source, policy)
-        ingest.promote(connection)
+        ingest.promote(connection, policy)
         found = checks.run_checks(connection, "ingest", policy)
         staged_columns = [row[0] for row in connection.execute("DESCRIBE staging.contacts").fetchall()]
         finding = connection.execute('SELECT record_table, record_id, subject FROM work.violations').fetchall()
@@ -155,7 +155,7 @@ def test_declared_contact_columns_are_kept(tmp_path, warehouse_path, policy):
     write_table(source, "contacts", [{**contact("c1"), "loyalty_tier": "gold"}], columns=columns)
     with open_warehouse(warehouse_path) as connection:
         land_and_gate(connection, source, declared)
-        ingest.promote(connection)
+        ingest.promote(connection, declared)
         assert checks.run_checks(connection, "ingest", declared) == {"undeclared_field": 0}
         assert connection.execute("SELECT loyalty_tier FROM staging.contacts").fetchall() == [("gold",)]
 

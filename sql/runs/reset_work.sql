@@ -9,6 +9,12 @@ CREATE TABLE work.policy_purposes (name VARCHAR, consent_required BOOLEAN);
 -- The allowed local sending window: region NULL is the default, other rows are country overrides.
 CREATE TABLE work.policy_quiet_hours (region VARCHAR, allowed_from TIME, allowed_until TIME);
 CREATE TABLE work.inputs (table_name VARCHAR, file VARCHAR, format VARCHAR, rows BIGINT, sha256 VARCHAR);
+-- What ingest's promote did per table (listwarden/ingest.py): how it was delivered, rows delivered and
+-- now in staging, and the change against what staging held (the rows in work.changes).
+CREATE TABLE work.deliveries (
+    table_name VARCHAR, delivery VARCHAR, rows BIGINT, staged BIGINT, new BIGINT, changed BIGINT, gone BIGINT
+);
+CREATE TABLE work.changes (table_name VARCHAR, record_id VARCHAR, change VARCHAR);
 CREATE TABLE work.undeclared_fields (column_name VARCHAR);
 CREATE TABLE work.steps (step VARCHAR, started_at TIMESTAMPTZ, finished_at TIMESTAMPTZ, detail JSON);
 CREATE TABLE work.gate_results (

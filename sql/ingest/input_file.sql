@@ -1,0 +1,1 @@
+SELECT file FROM work.inputs WHERE table_name = $table_name
