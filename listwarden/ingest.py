@@ -124,25 +124,20 @@ def _promote_append(connection: duckdb.DuckDBPyConnection, table: Table) -> int:
                           delivered_columns=", ".join(f"d.{name}" for name in table.column_names),
                           staged_columns=", ".join(f"s.{name}" for name in table.column_names)).fetchone()[0]
     if conflict is not None:
-        file = Path(warehouse.run(connection, "ingest/input_file", table_name=table.name).fetchone()[0]).name
+        file = Path(dict(warehouse.run(connection, "runs/input_files").fetchall())[table.name]).name
         raise SourceError(
             f"{file} row {conflict}: {table.id_column} was delivered before with other content; {table.name} "
             "is delivered by append, which adds rows and never changes them (a source that replaces rows is "
             "a snapshot: set delivery in the policy)")
-    _templated(connection, "ingest/append_new", table, id=table.id_column, script=True)
+    _templated(connection, "ingest/append_new", table, id=table.id_column)
     return _templated(connection, "ingest/append_staged", table, id=table.id_column).fetchone()[0]
 
 
-def _templated(connection: duckdb.DuckDBPyConnection, name: str, table: Table, script: bool = False,
+def _templated(connection: duckdb.DuckDBPyConnection, name: str, table: Table,
                **identifiers: str) -> duckdb.DuckDBPyConnection:
-    """Run sql/<name>.sql with the table and the contract's identifiers put in (they are plain
-    names, checked by contract.py; values are never formatted into SQL)."""
-    text = warehouse.sql_text(name).format(table=table.name, **identifiers)
-    if not script:
-        return warehouse.execute(connection, text, name)
-    for statement in filter(str.strip, text.split(";")):
-        warehouse.execute(connection, statement, name)
-    return connection
+    """Run sql/<name>.sql (one statement or several) with the table and the contract's identifiers
+    put in (they are plain names, checked by contract.py; values are never formatted into SQL)."""
+    return warehouse.execute(connection, warehouse.sql_text(name).format(table=table.name, **identifiers), name)
 
 
 def _land_file(connection: duckdb.DuckDBPyConnection, table: Table, source: SourceFile, policy: Policy) -> dict:

@@ -1,1 +1,0 @@
-SELECT file FROM work.inputs WHERE table_name = $table_name
