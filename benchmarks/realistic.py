@@ -620,7 +620,8 @@ def inspect(warehouse: Path, since: datetime) -> dict:
     check and rows deleted, from the warehouse opened read-only; and the file size."""
     from listwarden.warehouse import open_warehouse
 
-    result = {"run_id": None, "status": None, "findings": {}, "deleted": None, "deleted_by_table": {},
+    result = {"run_id": None, "status": None, "findings": {}, "new": None, "closed": None, "written": None,
+              "deleted": None, "deleted_by_table": {},
               "warehouse_mib": warehouse.stat().st_size / 2**20 if warehouse.exists() else 0.0}
     if not warehouse.exists():
         return result
@@ -631,9 +632,13 @@ def inspect(warehouse: Path, since: datetime) -> dict:
         if row is None:
             return result
         result["run_id"], result["status"] = row
-        result["findings"] = dict(connection.execute(
-            'SELECT "check", count(*) FROM audit.violations WHERE run_id = $run GROUP BY 1 ORDER BY 2 DESC',
+        result["findings"] = dict(connection.execute(  # open when the run finished
+            """SELECT "check", count(*) FROM findings_of_run($run, 'open') GROUP BY 1 ORDER BY 2 DESC""",
             {"run": row[0]}).fetchall())
+        result["new"], result["closed"], result["written"] = connection.execute(
+            """SELECT (SELECT count(*) FROM findings_of_run($run, 'new')),
+                      (SELECT count(*) FROM audit.finding_closures WHERE run_id = $run),
+                      (SELECT count(*) FROM audit.violations)""", {"run": row[0]}).fetchone()
         result["deleted_by_table"] = dict(connection.execute(
             """SELECT table_name, sum(rows) FROM audit.deletions
                WHERE run_id = $run AND phase = 'apply' AND action = 'delete' GROUP BY 1 ORDER BY 2 DESC""",
@@ -695,13 +700,16 @@ def main() -> None:
 
     if not arguments.generate_only:
         print(f"\n{arguments.contacts:,} contacts, {arguments.messages:,} messages, seed {arguments.seed}\n")
-        print("| night | exit code | seconds | peak MiB | findings | deleted rows | warehouse MiB |")
-        print("|---:|---:|---:|---:|---:|---:|---:|")
+        print("| night | exit code | seconds | peak MiB | open findings | new | closed | audit.violations rows "
+              "| deleted rows | warehouse MiB |")
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for entry in nights:
             findings = f"{sum(entry['findings'].values()):,}" if entry["run_id"] else "(not published)"
             deleted = f"{entry['deleted']:,}" if entry["deleted"] is not None else "-"
+            life = (f"{entry['new']:,} | {entry['closed']:,} | {entry['written']:,}" if entry["run_id"]
+                    else "- | - | -")
             print(f"| {entry['night']} | {entry['exit']} | {entry['seconds']:.0f} | {entry['peak_mib']:,.0f} | "
-                  f"{findings} | {deleted} | {entry['warehouse_mib']:,.0f} |")
+                  f"{findings} | {life} | {deleted} | {entry['warehouse_mib']:,.0f} |")
     if arguments.keep:
         arguments.keep.mkdir(parents=True, exist_ok=True)
         for item in scratch.iterdir():

@@ -158,6 +158,12 @@ def list_checks() -> None:
     sys.stdout.write(checks.markdown_table())
 
 
+class FindingStatus(str, Enum):
+    open = "open"
+    new = "new"
+    closed = "closed"
+
+
 class ReportFormat(str, Enum):
     html = "html"
     pdf = "pdf"
@@ -188,13 +194,15 @@ def violations(
     warehouse: Path = Warehouse,
     run_id: str = typer.Option(None, "--run", help="Run whose findings to export (default: the latest)."),
     output_format: Format = typer.Option(..., "--format", help="csv or json."),
+    status: FindingStatus = typer.Option(FindingStatus.open, "--status",
+                                         help="open (held in the run), new (the run opened them) or closed (the run closed them)."),
 ) -> None:
-    """Export a run's findings (audit.violations) to stdout."""
+    """Export a run's findings to stdout: open, new or closed ones."""
     from listwarden import audit, runs
     from listwarden.warehouse import open_warehouse
 
     with _errors_as_exit_codes(), open_warehouse(warehouse, read_only=True) as connection:
-        frame = audit.violations(connection, runs.published_run_id(connection, run_id))
+        frame = audit.violations(connection, runs.published_run_id(connection, run_id), status.value)
     if output_format is Format.csv:
         frame.write_csv(sys.stdout)
     else:

@@ -27,8 +27,8 @@ import pyarrow as pa
 
 from listwarden import warehouse
 
-AUDIT_TABLES = ("runs", "steps", "gate_results", "accuracy", "metrics", "review_queue", "violations", "deletions",
-                "deleted_subjects")
+AUDIT_TABLES = ("runs", "steps", "gate_results", "accuracy", "metrics", "review_queue", "violations",
+                "finding_closures", "deletions", "deleted_subjects")
 CHAIN_TABLE = "chain"
 SEALED_COLUMNS = ("seq", "row_sha256")
 # table -> (the id an erasure may redact, the column holding its keyed hash)
@@ -65,9 +65,12 @@ class Verification:
     problem: str | None  # the first row or block that does not match, when not verified
 
 
-def violations(connection: duckdb.DuckDBPyConnection, run_id: str) -> pl.DataFrame:
-    """A run's findings, as audit.violations holds them."""
-    return warehouse.run(connection, "audit/violations", run_id=run_id).pl()
+FINDING_STATUSES = ("open", "new", "closed")
+
+
+def violations(connection: duckdb.DuckDBPyConnection, run_id: str, status: str = "open") -> pl.DataFrame:
+    """A run's findings of one status (FINDING_STATUSES), with the run that opened each."""
+    return warehouse.run(connection, "audit/violations", run_id=run_id, status=status).pl()
 
 
 def seal(connection: duckdb.DuckDBPyConnection) -> Head:

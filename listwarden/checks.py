@@ -141,6 +141,8 @@ def run_checks(connection: duckdb.DuckDBPyConnection, job: str, policy: Policy) 
                 {**check.parameters(policy), "check_name": check.name, "check_severity": check.severity,
                  "check_rule": check.rule},
             ).fetchone()[0]
+        warehouse.execute(connection, 'INSERT INTO work.checks_run VALUES ($check_name)', check.name,
+                          {"check_name": check.name})
         found[check.name] = inserted
     return found
 

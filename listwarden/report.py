@@ -39,9 +39,11 @@ LINE_TYPE_LABELS = {
 @dataclass
 class CheckRow:
     check: Check
-    findings: int
+    findings: int  # held in the run, the new ones included
     samples: list[dict] = field(default_factory=list)
     enabled: bool = True  # false: the run's policy turns the check off
+    new: int = 0  # opened by the run
+    closed: int = 0  # closed by the run (no longer holding, or the record deleted)
 
 
 @dataclass
@@ -110,12 +112,10 @@ class ReportData:
 def select_run(connection: duckdb.DuckDBPyConnection, run_id: str) -> None:
     """One run's audit rows as the views work.report_<table> (the report's gates and queries read them)."""
     for table in audit.AUDIT_TABLES:
-        warehouse.execute(
-            connection,
-            f"CREATE OR REPLACE VIEW work.report_{table} AS SELECT * FROM audit.{table} "
-            f"WHERE run_id = '{warehouse.literal(run_id)}'",
-            f"report_{table}",
-        )
+        rows = ("findings_of_run($run, 'open')" if table == "violations"
+                else f"audit.{table} WHERE run_id = $run").replace("$run", f"'{warehouse.literal(run_id)}'")
+        warehouse.execute(connection, f"CREATE OR REPLACE VIEW work.report_{table} AS SELECT * FROM {rows}",
+                          f"report_{table}")
 
 
 def _run_policy(run: dict) -> Policy | None:
@@ -133,7 +133,7 @@ def collect(connection: duckdb.DuckDBPyConnection) -> ReportData:
     run = run_rows[0]
     for key in ("parameters", "inputs", "versions"):
         run[key] = json.loads(run[key]) if run[key] else {}
-    counts = dict(warehouse.run(connection, "report/counts_per_check").fetchall())
+    counts = {row["check"]: row for row in warehouse.records(connection, "report/counts_per_check", run_id=run["run_id"])}
     samples: dict[str, list[dict]] = {}
     for sample in warehouse.records(connection, "report/samples", per_check=SAMPLES_PER_CHECK):
         sample["subject"] = (sample["subject"] or "")[:SUBJECT_SHOWN]
@@ -146,7 +146,9 @@ def collect(connection: duckdb.DuckDBPyConnection) -> ReportData:
     policy = _run_policy(run)
     return ReportData(
         run=run,
-        checks=[CheckRow(check, counts.get(check.name, 0), samples.get(check.name, []), check.enabled(policy) if policy else True)
+        checks=[CheckRow(check, counts.get(check.name, {}).get("findings", 0), samples.get(check.name, []),
+                         check.enabled(policy) if policy else True, counts.get(check.name, {}).get("new", 0),
+                         counts.get(check.name, {}).get("closed", 0))
                 for check in checks.CHECKS],
         gates=warehouse.records(connection, "report/gate_results"),
         steps=steps,
@@ -242,12 +244,12 @@ def markdown_summary(data: ReportData, report_path: Path) -> str:
         f"Audit chain head after this run: `{data.chain_head.text().strip()}` "
         f"(`listwarden audit verify --head {report_path.with_name(audit.HEAD_FILE)}`).",
         "",
-        "| check | severity | findings |",
-        "|---|---|---:|",
+        "| check | severity | open findings | new | closed |",
+        "|---|---|---:|---:|---:|",
     ]
     lines += [
-        f"| {row.check.name} | {row.check.severity} | {row.findings:,} |" if row.enabled
-        else f"| {row.check.name} | {row.check.severity} | off by policy |"
+        f"| {row.check.name} | {row.check.severity} | {row.findings:,} | {row.new:,} | {row.closed:,} |" if row.enabled
+        else f"| {row.check.name} | {row.check.severity} | off by policy | | |"
         for row in data.checks
     ]
     return "\n".join(lines) + "\n"

@@ -143,6 +143,7 @@ def publish(connection: duckdb.DuckDBPyConnection) -> str:
         warehouse.run_script(connection, "runs/publish_audit")
         if retention.planned(connection):
             retention.apply(connection)
+            warehouse.run_script(connection, "runs/close_deleted_findings")
         audit.seal(connection)
         report.prepare(connection, current, in_transaction=True)
     faults.crash_point("published")

@@ -66,7 +66,7 @@ def findings(warehouse: Path, check: str | None = None, run_id: str = "test-run"
     """(check, record_id) of a published run, optionally of one check only."""
     with open_warehouse(warehouse) as connection:
         rows = connection.execute(
-            'SELECT "check", record_id FROM audit.violations WHERE run_id = $run_id', {"run_id": run_id}
+            'SELECT "check", record_id FROM findings_of_run($run_id, \'open\')', {"run_id": run_id}
         ).fetchall()
     return {row for row in rows if check is None or row[0] == check}
 

@@ -2,11 +2,11 @@
 WITH shown AS (
     SELECT * FROM trend_runs($run_id)
 ),
-findings AS (
-    SELECT run_id, count(*) AS findings, count(*) FILTER (WHERE severity IN ('critical', 'high')) AS serious
-    FROM audit.violations
-    WHERE run_id IN (SELECT run_id FROM shown)
-    GROUP BY run_id
+findings AS (  -- that held in each run
+    SELECT s.run_id, count(*) AS findings, count(*) FILTER (WHERE f.severity IN ('critical', 'high')) AS serious
+    FROM shown AS s
+    JOIN finding_spans() AS f ON finding_held(f.opened_at, f.closed_at, f.closed_because, s.finished_at)
+    GROUP BY s.run_id
 )
 SELECT
     s.run_id,

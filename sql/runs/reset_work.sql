@@ -24,6 +24,7 @@ CREATE TABLE work.gate_results (
 CREATE TABLE work.accuracy AS SELECT * EXCLUDE (run_id, seq, row_sha256) FROM audit.accuracy LIMIT 0;
 CREATE TABLE work.review_queue AS SELECT * EXCLUDE (run_id, seq, row_sha256, inbound_key) FROM audit.review_queue LIMIT 0;
 CREATE TABLE work.metrics AS SELECT * EXCLUDE (run_id, seq, row_sha256) FROM audit.metrics LIMIT 0;
+CREATE TABLE work.checks_run ("check" VARCHAR);  -- the checks this run ran: only their findings open or close
 CREATE TABLE work.violations (
     "check" VARCHAR, severity VARCHAR, record_table VARCHAR, record_id VARCHAR,
     subject VARCHAR, detail VARCHAR, rule VARCHAR

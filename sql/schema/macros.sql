@@ -19,6 +19,36 @@ CREATE OR REPLACE MACRO memory.main.trend_runs(reported_run) AS TABLE
     ORDER BY finished_at DESC
     LIMIT 30;
 
+-- Every finding written to audit.violations (by the run that opened it) with when it opened and, once
+-- a later run closed it, when and by which run: the first closure of its identity at or after the opening.
+CREATE OR REPLACE MACRO memory.main.finding_spans() AS TABLE
+    SELECT o.*, c.closed_at, c.closed_run, c.reason AS closed_because
+    FROM (SELECT v.*, r.finished_at AS opened_at FROM audit.violations AS v JOIN audit.runs AS r USING (run_id)) AS o
+    LEFT JOIN (
+        SELECT x."check", x.record_table, x.record_key, x.run_id AS closed_run, x.reason, r.finished_at AS closed_at
+        FROM audit.finding_closures AS x JOIN audit.runs AS r USING (run_id)
+    ) AS c ON c."check" = o."check" AND c.record_table = o.record_table AND c.record_key = o.record_key
+          AND c.closed_at >= o.opened_at
+    QUALIFY row_number() OVER (PARTITION BY o.seq ORDER BY c.closed_at NULLS LAST) = 1;
+
+-- Did a finding hold in the run that finished at `run_end`: opened by then, and not closed before,
+-- nor closed by that run because it no longer held (a run that deletes a finding's record found it).
+CREATE OR REPLACE MACRO memory.main.finding_held(opened_at, closed_at, closed_because, run_end) AS
+    opened_at <= run_end
+    AND (closed_at IS NULL OR closed_at > run_end OR (closed_at = run_end AND closed_because = 'record deleted'));
+
+-- The findings of a run, by status: `open` (they held in the run: the new ones included, and those
+-- whose record it deleted), `new` (it opened them) or `closed` (it closed them).
+CREATE OR REPLACE MACRO memory.main.findings_of_run(reported_run, wanted) AS TABLE
+    WITH target AS (SELECT finished_at AS at FROM audit.runs WHERE run_id = reported_run)
+    SELECT s.* EXCLUDE (opened_at, closed_at, closed_run, closed_because), s.closed_because
+    FROM finding_spans() AS s, target AS t
+    WHERE CASE wanted
+        WHEN 'new' THEN s.run_id = reported_run
+        WHEN 'open' THEN finding_held(s.opened_at, s.closed_at, s.closed_because, t.at)
+        WHEN 'closed' THEN s.closed_run = reported_run
+    END;
+
 -- HMAC-SHA256 (RFC 2104) of a text under the subject key, as hex, the same as
 -- listwarden.keys.subject_hash: the key's inner and outer pads are variables of the connection
 -- (set when the warehouse is opened), so that keyed hashes of millions of rows stay in SQL.

@@ -1,0 +1,54 @@
+"""Findings have a life cycle: opened by the run that first finds them, not written again while they
+hold, closed by the run in which they no longer hold."""
+
+from support import consent, contact, message, run_engine, write_source
+
+from listwarden import audit
+from listwarden.warehouse import open_warehouse
+
+OPT_IN = consent("e1", "c1", "marketing", "opt_in", "2026-01-01T08:00:00Z")
+# c2 never opted in before its message: no_consent until a backfilled opt-in arrives.
+M1 = message("m1", "c1", "marketing", "2026-01-02T10:00:00Z")
+M2 = message("m2", "c2", "marketing", "2026-01-02T10:00:00Z", to_phone="+447400123457")
+BACKFILL = consent("e2", "c2", "marketing", "opt_in", "2026-01-01T09:00:00Z")
+
+
+def night(directory, consents):
+    return write_source(directory, contacts=[contact("c1"), contact("c2", "+447400123457")],
+                        consents=consents, messages=[M1, M2])
+
+
+def statuses(warehouse, run_id):
+    with open_warehouse(warehouse, read_only=True) as connection:
+        return {status: sorted(zip(frame["check"], frame["record_id"]))
+                for status in audit.FINDING_STATUSES
+                for frame in [audit.violations(connection, run_id, status)]}
+
+
+def written(warehouse):
+    with open_warehouse(warehouse, read_only=True) as connection:
+        return connection.execute(
+            "SELECT (SELECT count(*) FROM audit.violations WHERE record_id = 'm2'), "
+            "(SELECT count(*) FROM audit.finding_closures)").fetchone()
+
+
+def test_a_finding_that_holds_is_written_once_and_closes_when_a_delivery_clears_it(tmp_path, warehouse_path, policy):
+    run_engine(night(tmp_path / "n1", [OPT_IN]), warehouse_path, policy, with_gates=True, run_id="n1")
+    assert statuses(warehouse_path, "n1") == {"open": [("no_consent", "m2")], "new": [("no_consent", "m2")],
+                                              "closed": []}
+    run_engine(night(tmp_path / "n2", [OPT_IN]), warehouse_path, policy, with_gates=True, run_id="n2")
+    assert statuses(warehouse_path, "n2") == {"open": [("no_consent", "m2")], "new": [], "closed": []}
+    assert written(warehouse_path) == (1, 0)  # still holding: not written again
+
+    run_engine(night(tmp_path / "n3", [OPT_IN, BACKFILL]), warehouse_path, policy, with_gates=True, run_id="n3")
+    assert statuses(warehouse_path, "n3") == {"open": [], "new": [], "closed": [("no_consent", "m2")]}
+    assert written(warehouse_path) == (1, 1)
+    # Each run's view stays what it was when that run finished.
+    assert statuses(warehouse_path, "n2")["open"] == [("no_consent", "m2")]
+
+    # The opt-in is withdrawn from the export again: the finding opens anew, as a new row.
+    run_engine(night(tmp_path / "n4", [OPT_IN]), warehouse_path, policy, with_gates=True, run_id="n4")
+    assert statuses(warehouse_path, "n4")["new"] == [("no_consent", "m2")]
+    assert written(warehouse_path) == (2, 1)
+    with open_warehouse(warehouse_path, read_only=True) as connection:
+        assert audit.verify(connection).verified
