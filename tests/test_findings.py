@@ -1,7 +1,7 @@
 """Findings have a life cycle: opened by the run that first finds them, not written again while they
 hold, closed by the run in which they no longer hold."""
 
-from support import consent, contact, message, run_engine, write_source
+from support import consent, contact, message, run_engine, run_retention, write_source
 
 from listwarden import audit
 from listwarden.warehouse import open_warehouse
@@ -52,3 +52,23 @@ def test_a_finding_that_holds_is_written_once_and_closes_when_a_delivery_clears_
     assert written(warehouse_path) == (2, 1)
     with open_warehouse(warehouse_path, read_only=True) as connection:
         assert audit.verify(connection).verified
+
+
+def test_deleting_a_findings_record_closes_it(tmp_path, warehouse_path, policy):
+    # c3 never opted in and was created long ago: retention deletes it (no_opt_in), and its invalid
+    # number's finding closes with it. c1's finding about the same kind of thing stays open.
+    contacts = [contact("c1", "12", created_at="2026-01-01T09:00:00Z"), contact("c2", "+447400123457"),
+                contact("c3", "34", created_at="2024-01-01T09:00:00Z")]
+    source = write_source(tmp_path / "n1", contacts=contacts, consents=[OPT_IN, BACKFILL], messages=[M1, M2])
+    run_engine(source, warehouse_path, policy, with_gates=True, run_id="n1")
+    assert ("invalid_number", "c3") in statuses(warehouse_path, "n1")["open"]
+    run_retention(warehouse_path, policy, tmp_path / "reports", allow_large_deletion=True, run_id="r1")
+    with open_warehouse(warehouse_path, read_only=True) as connection:
+        closed = connection.execute(
+            "SELECT \"check\", reason FROM audit.finding_closures WHERE run_id = 'r1' AND \"check\" = 'invalid_number'"
+        ).fetchall()
+        still_open = connection.execute(
+            "SELECT record_id FROM core.findings WHERE \"check\" = 'invalid_number' ORDER BY 1").fetchall()
+    assert closed == [("invalid_number", "record deleted")]
+    assert still_open == [("c1",)]
+    assert ("invalid_number", "c3") in statuses(warehouse_path, "r1")["closed"]
