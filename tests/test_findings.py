@@ -68,7 +68,7 @@ def test_deleting_a_findings_record_closes_it(tmp_path, warehouse_path, policy):
             "SELECT \"check\", reason FROM audit.finding_closures WHERE run_id = 'r1' AND \"check\" = 'invalid_number'"
         ).fetchall()
         still_open = connection.execute(
-            "SELECT record_id FROM core.findings WHERE \"check\" = 'invalid_number' ORDER BY 1").fetchall()
+            "SELECT record_id FROM open_findings() WHERE \"check\" = 'invalid_number' ORDER BY 1").fetchall()
     assert closed == [("invalid_number", "record deleted")]
     assert still_open == [("c1",)]
     assert ("invalid_number", "c3") in statuses(warehouse_path, "r1")["closed"]

@@ -38,27 +38,18 @@ FROM work.metrics AS m, work.run AS run;
 
 -- Findings have a life cycle: of the checks this run ran, a finding not open yet is opened (written
 -- to audit.violations), an open one that no longer holds is closed; one that still holds is not
--- written again. core.findings becomes what is open now. No copy of all findings is made: the run's
--- rows are compared with the open ones, and only the change is written.
+-- written again. Only the change is written: nothing copies the open findings.
+INSERT INTO audit.finding_closures BY NAME
+SELECT (SELECT run_id FROM work.run) AS run_id, f."check", f.record_table, f.record_key, f.run_id AS opened_run,
+       'no longer holds' AS reason
+FROM open_findings() AS f
+SEMI JOIN work.checks_run AS c ON c."check" = f."check"
+ANTI JOIN work.violations AS v ON v."check" = f."check" AND v.record_table = f.record_table AND v.record_id = f.record_id;
+
 INSERT INTO audit.violations BY NAME
 SELECT run.run_id, v."check", v.severity, v.record_table, v.record_id, v.subject, v.detail, v.rule,
        audit_id_key(v.record_id) AS record_key
 FROM (
     SELECT * FROM work.violations AS v
-    ANTI JOIN core.findings AS f ON f."check" = v."check" AND f.record_table = v.record_table AND f.record_id = v.record_id
+    ANTI JOIN open_findings() AS f ON f."check" = v."check" AND f.record_table = v.record_table AND f.record_id = v.record_id
 ) AS v, work.run AS run;
-
-INSERT INTO audit.finding_closures BY NAME
-SELECT (SELECT run_id FROM work.run) AS run_id, f."check", f.record_table, f.record_key, 'no longer holds' AS reason
-FROM core.findings AS f
-SEMI JOIN work.checks_run AS c ON c."check" = f."check"
-ANTI JOIN work.violations AS v ON v."check" = f."check" AND v.record_table = f.record_table AND v.record_id = f.record_id;
-
-DELETE FROM core.findings AS f
-USING (SELECT "check", record_table, record_key FROM audit.finding_closures WHERE run_id = (SELECT run_id FROM work.run)) AS c
-WHERE c."check" = f."check" AND c.record_table = f.record_table AND c.record_key = f.record_key;
-
-INSERT INTO core.findings BY NAME
-SELECT "check", severity, record_table, record_id, subject, detail, rule, record_key, run_id AS opened_run
-FROM audit.violations
-WHERE run_id = (SELECT run_id FROM work.run);

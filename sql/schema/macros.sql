@@ -19,17 +19,25 @@ CREATE OR REPLACE MACRO memory.main.trend_runs(reported_run) AS TABLE
     ORDER BY finished_at DESC
     LIMIT 30;
 
--- Every finding written to audit.violations (by the run that opened it) with when it opened and, once
--- a later run closed it, when and by which run: the first closure of its identity at or after the opening.
+-- The findings open now: written to audit.violations by the run that opened them, not closed since.
+CREATE OR REPLACE MACRO memory.main.open_findings() AS TABLE
+    SELECT v.*
+    FROM audit.violations AS v
+    ANTI JOIN audit.finding_closures AS c
+        ON c.opened_run = v.run_id AND c."check" = v."check" AND c.record_table = v.record_table
+       AND c.record_key = v.record_key;
+
+-- Every finding written to audit.violations with when it opened and, once a run closed it, when,
+-- by which run and why.
 CREATE OR REPLACE MACRO memory.main.finding_spans() AS TABLE
-    SELECT o.*, c.closed_at, c.closed_run, c.reason AS closed_because
-    FROM (SELECT v.*, r.finished_at AS opened_at FROM audit.violations AS v JOIN audit.runs AS r USING (run_id)) AS o
-    LEFT JOIN (
-        SELECT x."check", x.record_table, x.record_key, x.run_id AS closed_run, x.reason, r.finished_at AS closed_at
-        FROM audit.finding_closures AS x JOIN audit.runs AS r USING (run_id)
-    ) AS c ON c."check" = o."check" AND c.record_table = o.record_table AND c.record_key = o.record_key
-          AND c.closed_at >= o.opened_at
-    QUALIFY row_number() OVER (PARTITION BY o.seq ORDER BY c.closed_at NULLS LAST) = 1;
+    SELECT v.*, opened.finished_at AS opened_at, c.run_id AS closed_run, closed.finished_at AS closed_at,
+           c.reason AS closed_because
+    FROM audit.violations AS v
+    JOIN audit.runs AS opened USING (run_id)
+    LEFT JOIN audit.finding_closures AS c
+        ON c.opened_run = v.run_id AND c."check" = v."check" AND c.record_table = v.record_table
+       AND c.record_key = v.record_key
+    LEFT JOIN audit.runs AS closed ON closed.run_id = c.run_id;
 
 -- Did a finding hold in the run that finished at `run_end`: opened by then, and not closed before,
 -- nor closed by that run because it no longer held (a run that deletes a finding's record found it).

@@ -193,27 +193,16 @@ CREATE TABLE IF NOT EXISTS audit.review_queue (
     row_sha256 VARCHAR
 );
 
--- The findings open now (after the last run), one per (check, record_table, record_id): a finding is
--- written to audit.violations by the run that opens it, and to audit.finding_closures by the run
--- that closes it (it no longer holds, or its record was deleted); while it holds it is not written again.
-CREATE TABLE IF NOT EXISTS core.findings (
-    "check" VARCHAR,
-    severity VARCHAR,
-    record_table VARCHAR,
-    record_id VARCHAR,
-    subject VARCHAR,
-    detail VARCHAR,
-    rule VARCHAR,
-    record_key VARCHAR,
-    opened_run VARCHAR
-);
-
--- Findings a run closed: named by the keyed id (record_key), never the id, so erasure has nothing to redact.
+-- A finding is written to audit.violations by the run that opens it, one row per (check, record_table,
+-- record_id), and here by the run that closes it (it no longer holds, or its record was deleted); while
+-- it holds it is not written again. Named by the keyed id (record_key), never the id, so erasure has
+-- nothing to redact; opened_run is the run whose audit.violations row it closes.
 CREATE TABLE IF NOT EXISTS audit.finding_closures (
     run_id VARCHAR,
     "check" VARCHAR,
     record_table VARCHAR,
     record_key VARCHAR,
+    opened_run VARCHAR,
     reason VARCHAR,  -- no longer holds, or record deleted
     seq BIGINT,
     row_sha256 VARCHAR
