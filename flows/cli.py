@@ -54,6 +54,7 @@ def generate(
 
 
 DryRun = typer.Option(False, "--dry-run", help="Plan and report the deletions; delete nothing.")
+Full = typer.Option(False, "--full", help="Re-check everything, not only what changed since the last check.")
 AllowLarge = typer.Option(False, "--allow-large-deletion",
                           help="Let the plan delete more than the policy's retention.max_deletion_share of a table.")
 
@@ -66,12 +67,13 @@ def run_nightly(
     reports: Path = Reports,
     retention_dry_run: bool = typer.Option(False, "--retention-dry-run", help="Plan the retention deletions only."),
     allow_large_deletion: bool = AllowLarge,
+    full: bool = Full,
 ) -> None:
     """Ingest, accuracy, optouts, compliance, retention; publish; compact and verify; report."""
     from flows.nightly import nightly
 
-    _run(lambda: nightly(str(source), str(policy), str(warehouse), str(reports), retention_dry_run, allow_large_deletion),
-         policy, source)
+    _run(lambda: nightly(str(source), str(policy), str(warehouse), str(reports), retention_dry_run, allow_large_deletion,
+                         full), policy, source)
 
 
 @run_app.command("ingest")
@@ -99,11 +101,12 @@ def run_optouts(policy: Path = Policy, warehouse: Path = Warehouse, reports: Pat
 
 
 @run_app.command("compliance")
-def run_compliance(policy: Path = Policy, warehouse: Path = Warehouse, reports: Path = Reports) -> None:
-    """Check every staged message against consent."""
+def run_compliance(policy: Path = Policy, warehouse: Path = Warehouse, reports: Path = Reports,
+                   full: bool = Full) -> None:
+    """Check the staged messages against consent: what changed since the last check, or everything."""
     from flows.compliance import compliance
 
-    _run(lambda: compliance(str(policy), str(warehouse), str(reports)), policy)
+    _run(lambda: compliance(str(policy), str(warehouse), str(reports), full=full), policy)
 
 
 @run_app.command("retention")
@@ -419,7 +422,7 @@ def demo(
     keys_init()
     generate(out=out, contacts=contacts, seed=seed, as_of=None)
     run_nightly(source=out, policy=Path(defaults.POLICY), warehouse=warehouse, reports=reports,
-                retention_dry_run=False, allow_large_deletion=False)
+                retention_dry_run=False, allow_large_deletion=False, full=False)
 
 
 @app.command()

@@ -13,6 +13,7 @@ def compliance(
     warehouse: str = defaults.WAREHOUSE,
     reports: str = defaults.REPORTS,
     run_id: str | None = None,
+    full: bool = False,
 ) -> str | None:
-    parameters = {"policy": policy, "warehouse": warehouse, "reports": reports}
-    return run_job(JOB, run_id, warehouse, reports, policy, parameters)
+    parameters = {"policy": policy, "warehouse": warehouse, "reports": reports, "full": full}
+    return run_job(JOB, run_id, warehouse, reports, policy, parameters, full=full)

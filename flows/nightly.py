@@ -22,11 +22,12 @@ def nightly(
     reports: str = defaults.REPORTS,
     retention_dry_run: bool = False,
     allow_large_deletion: bool = False,
+    full: bool = False,
 ) -> str:
     """Each job is a subflow of this run; all of them apply the policy the run recorded."""
     parameters = {"source": source, "policy": policy, "warehouse": warehouse, "reports": reports,
-                  "retention_dry_run": retention_dry_run, "allow_large_deletion": allow_large_deletion}
-    options = {"source": source, "dry_run": retention_dry_run, "allow_large_deletion": allow_large_deletion}
+                  "retention_dry_run": retention_dry_run, "allow_large_deletion": allow_large_deletion, "full": full}
+    options = {"source": source, "dry_run": retention_dry_run, "allow_large_deletion": allow_large_deletion, "full": full}
 
     def subflows(run_id: str, _) -> None:
         for job in jobs.NIGHTLY:

@@ -13,6 +13,10 @@ sources) and the case it must pass. Header keys:
     finds        the exact rule, for the README's table of checks
     binds        {query parameter: policy setting path, or engine.<name> of ENGINE_VALUES}
     enabled_by   a boolean policy setting that turns the check on (off, it does not run)
+    scope        `all` (the default: the check sees every record each run) or `changed`: it reads
+                 the scoped relations (work.message_consent, work.scoped_inbound), which hold only
+                 the records a nightly run re-checks (listwarden/compliance.py), and a finding of a
+                 record out of the scope stays as it was
 
 A file that does not declare itself so fails the import of this module, naming the file.
 """
@@ -37,7 +41,8 @@ PRINCIPLES = ("consent", "purpose limitation", "opt-outs", "timing", "content", 
               "retention", "security")
 ENGINE_VALUES = {"number_like": warehouse.NUMBER_LIKE.pattern}
 REQUIRED_KEYS = ("job", "severity", "principle", "rule", "explanation", "finds")
-OPTIONAL_KEYS = ("binds", "enabled_by")
+OPTIONAL_KEYS = ("binds", "enabled_by", "scope")
+SCOPES = ("all", "changed")
 _HEADER = re.compile(r"\A/\* check\n(?P<header>.*?)\n\*/\n(?P<query>.*)\Z", re.DOTALL)
 
 
@@ -57,6 +62,7 @@ class Check:
     query: str
     binds: dict[str, str] = field(default_factory=dict)
     enabled_by: str | None = None
+    scope: str = "all"
 
     def enabled(self, policy: Policy) -> bool:
         return self.enabled_by is None or bool(setting(policy, self.enabled_by))
@@ -91,8 +97,8 @@ def _load(path: Path) -> Check:
     unknown = sorted(set(header) - set(REQUIRED_KEYS) - set(OPTIONAL_KEYS))
     if missing or unknown:
         raise CheckError(f"{path}: header keys missing: {missing}; unknown: {unknown}")
-    for key, vocabulary in (("severity", SEVERITIES), ("principle", PRINCIPLES[:-1])):
-        if header[key] not in vocabulary:
+    for key, vocabulary in (("severity", SEVERITIES), ("principle", PRINCIPLES[:-1]), ("scope", SCOPES)):
+        if key in header and header[key] not in vocabulary:
             raise CheckError(f"{path}: {key} {header[key]!r} is not one of {', '.join(vocabulary)}")
     check = Check(name=path.stem, query=match.group("query"), **header)
     _check_settings(path, check)
@@ -141,8 +147,8 @@ def run_checks(connection: duckdb.DuckDBPyConnection, job: str, policy: Policy) 
                 {**check.parameters(policy), "check_name": check.name, "check_severity": check.severity,
                  "check_rule": check.rule},
             ).fetchone()[0]
-        warehouse.execute(connection, 'INSERT INTO work.checks_run VALUES ($check_name)', check.name,
-                          {"check_name": check.name})
+        warehouse.execute(connection, "INSERT INTO work.checks_run VALUES ($check_name, $scope)", check.name,
+                          {"check_name": check.name, "scope": check.scope})
         found[check.name] = inserted
     return found
 

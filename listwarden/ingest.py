@@ -103,6 +103,7 @@ def promote(connection: duckdb.DuckDBPyConnection, policy: Policy) -> dict:
             warehouse.run(connection, "ingest/record_delivery", table_name=table.name, delivery=delivery,
                           rows=warehouse.count_rows(connection, "work", f"delivered_{table.name}"), staged=staged)
             warehouse.execute(connection, f"DROP TABLE {delivered}", table.name)
+        warehouse.run(connection, "ingest/record_unchecked")
     warehouse.run_script(connection, "ingest/drop_landing")
     return {"rows_accepted": {table.name: warehouse.count_rows(connection, "staging", table.name) for table in TABLES},
             "delivered": warehouse.records(connection, "ingest/deliveries")}

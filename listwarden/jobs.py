@@ -34,6 +34,7 @@ class Arguments:
     allow_large_deletion: bool = False
     subject: str | None = None
     contact_key: str | None = None
+    full: bool = False  # re-check everything, not only what changed since the last check
 
 
 Work = Callable[[duckdb.DuckDBPyConnection, Arguments], dict]
@@ -90,8 +91,9 @@ OPTOUTS = Job("optouts", "Classify every inbound message: opt-out, opt-in, help,
     Step("classify inbound", lambda connection, a: optouts.classify(connection, a.policy)),
     Gate("optouts.output"),
 ))
-COMPLIANCE = Job("compliance", "Check every message against consent at the moment it was sent.", (
+COMPLIANCE = Job("compliance", "Check messages against consent at the moment they were sent: what changed since the last check, or everything.", (
     Gate("compliance.input"),
+    Step("scope", lambda connection, a: compliance.scope(connection, a.policy, full=a.full)),
     Step("prepare facts", lambda connection, a: compliance.prepare(connection, a.policy)),
     Checks("compliance checks", then="compliance/fill_message_subjects"),
     Step("sendable audience", lambda connection, a: compliance.audience(connection, a.policy)),

@@ -118,6 +118,7 @@ def apply(connection: duckdb.DuckDBPyConnection) -> None:
     kept = warehouse.run(connection, "retention/keep_consent_proof").fetchone()[0]
     _record(connection, run_id, "apply", "core.consent_proof", "kept as proof", kept)
     warehouse.run(connection, "retention/record_deleted_subjects")
+    warehouse.run(connection, "retention/record_rescope")
     for removal in REMOVALS:
         _delete(connection, removal)
     faults.crash_point("apply")

@@ -141,6 +141,8 @@ def publish(connection: duckdb.DuckDBPyConnection) -> str:
                     connection, f"CREATE OR REPLACE TABLE core.{table} AS SELECT * FROM work.{table}", table
                 )
         warehouse.run_script(connection, "runs/publish_audit")
+        if warehouse.relation_kind(connection, "work", "scope_mode") == "table":
+            warehouse.run_script(connection, "runs/publish_checked")
         if retention.planned(connection):
             retention.apply(connection)
             warehouse.run_script(connection, "runs/close_deleted_findings")

@@ -7,6 +7,7 @@ explanation: 'The same body went to the same contact again within the window: a 
 finds: 'the same body to the same contact within 60 minutes (inclusive) of an earlier copy, whatever the purpose: every copy after the first'
 binds:
   duplicate_window_minutes: duplicate_send_window_minutes
+scope: changed
 */
 -- duplicate_send: the same body to the same contact again within duplicate_send_window_minutes
 -- of an earlier copy (a retry gone wrong); every copy after the first is flagged, whatever the

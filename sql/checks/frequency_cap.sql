@@ -8,6 +8,7 @@ finds: 'a consent-requiring message past the cap (2) counted per contact over (s
 binds:
   max_messages: frequency_cap.max_messages
   window_hours: frequency_cap.window_hours
+scope: changed
 */
 -- frequency_cap: counted in sent_at order per contact over consent-requiring messages, in the
 -- window (sent_at - window_hours, sent_at]; every message past max_messages is flagged.

@@ -7,11 +7,12 @@ explanation: An inbound HELP or INFO got no outbound reply within the window.
 finds: an inbound HELP/INFO with no outbound message to that E.164 number within 60 minutes (inclusive)
 binds:
   help_reply_within_minutes: help_reply_within_minutes
+scope: changed
 */
 -- help_not_answered: an inbound HELP/INFO with no outbound message to that number within
 -- help_reply_within_minutes (the first message at or after received_at, matched by E.164).
 WITH helps AS (
-    SELECT inbound_id, e164, subject, received_at FROM work.inbound WHERE kind = 'help' AND e164 IS NOT NULL
+    SELECT inbound_id, e164, subject, received_at FROM work.scoped_inbound WHERE kind = 'help' AND e164 IS NOT NULL
 ),
 replies AS (  -- messages to numbers that asked for help only: the ASOF join then stays small
     SELECT r.to_e164 AS e164, r.sent_at

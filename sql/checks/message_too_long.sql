@@ -7,6 +7,7 @@ explanation: A consent-requiring message longer than the allowed number of SMS s
 finds: a consent-requiring message of more than 3 SMS segments (GSM-7 160/153 characters, extension characters count 2; otherwise UCS-2 70/67 UTF-16 units)
 binds:
   max_segments: length.max_segments
+scope: changed
 */
 -- message_too_long: a consent-requiring message of more SMS segments than length.max_segments
 -- (GSM-7: 160 characters alone, 153 per segment; UCS-2: 70 and 67).

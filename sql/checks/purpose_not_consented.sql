@@ -5,6 +5,7 @@ principle: purpose limitation
 rule: policy purposes; GDPR Art. 5(1)(b), 6(1)(a)
 explanation: The contact had opted in, but not to this message's purpose or an ancestor of it.
 finds: the contact had opted in, but not to the message's purpose or an ancestor of it
+scope: changed
 */
 -- purpose_not_consented: the contact had opted in to something, but not to this purpose or an ancestor.
 SELECT

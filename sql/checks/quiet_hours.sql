@@ -5,6 +5,7 @@ principle: timing
 rule: policy quiet_hours; TCPA 47 CFR 64.1200(c)(1)
 explanation: Sent outside the allowed hours in one of the recipient's local time zones.
 finds: a consent-requiring message outside the allowed window (08:00-21:00 inclusive, per-country overrides) in any of the time zones of the number it went to
+scope: changed
 */
 -- quiet_hours: a consent-requiring message sent outside the allowed window in the local time of
 -- any time zone of the number it went to (the window is inclusive; a country override of the

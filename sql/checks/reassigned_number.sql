@@ -5,6 +5,7 @@ principle: accuracy
 rule: policy accuracy; TCPA reassigned numbers, 47 CFR 64.1200(a)(5)
 explanation: A message went to a number deactivated after the contact's latest opt-in.
 finds: 'a message to a number the `deactivations` table says was deactivated after the contact''s latest opt-in at or before the message (without any opt-in: after the contact was created) and at or before `sent_at`'
+scope: changed
 */
 -- reassigned_number: the message went to a number deactivated after the contact's latest opt-in
 -- before the message (without any opt-in: after the contact was created), and before sent_at.

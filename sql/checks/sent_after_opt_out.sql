@@ -5,6 +5,7 @@ principle: opt-outs
 rule: policy opt_out; GDPR Art. 7(3), 21(3); TCPA 47 CFR 64.1200(a)(10)
 explanation: The contact's consent for the purpose had been withdrawn before the message was sent.
 finds: consent for the purpose was given, then withdrawn at or before `sent_at` by a recorded `opt_out` event or an inbound opt-out
+scope: changed
 */
 -- sent_after_opt_out: consent for the purpose had been given, then withdrawn before sent_at
 -- (by an opt_out event, or by an inbound opt-out from the contact's number).

@@ -17,5 +17,5 @@ FROM (
              THEN length(body) + length(regexp_replace(body, $not_gsm_extension, '', 'g'))  -- GSM septets
              ELSE length(body) + length(regexp_replace(body, '[^\x{10000}-\x{10FFFF}]', '', 'g'))  -- UTF-16 units
         END AS units
-    FROM (SELECT DISTINCT coalesce(body, '') AS body FROM staging.messages)
+    FROM (SELECT DISTINCT coalesce(body, '') AS body FROM work.scoped_messages)
 )

@@ -11,10 +11,10 @@ WITH messages AS (
     SELECT
         message_id, contact_id, hash(contact_id) AS contact_key, purpose, sent_at,
         hash(coalesce(body, '')) AS body_hash, to_phone
-    FROM staging.messages
+    FROM work.scoped_messages
 ),
 message_purposes AS (
-    SELECT DISTINCT purpose FROM staging.messages
+    SELECT DISTINCT purpose FROM work.scoped_messages
 ),
 covering AS (
     SELECT purpose AS message_purpose, unnest(list_append(purpose_ancestors(purpose), '*')) AS event_purpose

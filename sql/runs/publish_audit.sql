@@ -38,13 +38,16 @@ FROM work.metrics AS m, work.run AS run;
 
 -- Findings have a life cycle: of the checks this run ran, a finding not open yet is opened (written
 -- to audit.violations), an open one that no longer holds is closed; one that still holds is not
--- written again. Only the change is written: nothing copies the open findings.
+-- written again. A check of scope `changed` saw only the records the run re-checked: it closes
+-- only among them. Only the change is written: nothing copies the open findings.
 INSERT INTO audit.finding_closures BY NAME
 SELECT (SELECT run_id FROM work.run) AS run_id, f."check", f.record_table, f.record_key, f.run_id AS opened_run,
        'no longer holds' AS reason
 FROM open_findings() AS f
-SEMI JOIN work.checks_run AS c ON c."check" = f."check"
-ANTI JOIN work.violations AS v ON v."check" = f."check" AND v.record_table = f.record_table AND v.record_id = f.record_id;
+JOIN work.checks_run AS c ON c."check" = f."check"
+LEFT JOIN work.scope_records AS s ON s.record_table = f.record_table AND s.record_key = hash(f.record_id)
+ANTI JOIN work.violations AS v ON v."check" = f."check" AND v.record_table = f.record_table AND v.record_id = f.record_id
+WHERE c.scope = 'all' OR s.record_key IS NOT NULL;
 
 INSERT INTO audit.violations BY NAME
 SELECT run.run_id, v."check", v.severity, v.record_table, v.record_id, v.subject, v.detail, v.rule,

@@ -24,7 +24,10 @@ CREATE TABLE work.gate_results (
 CREATE TABLE work.accuracy AS SELECT * EXCLUDE (run_id, seq, row_sha256) FROM audit.accuracy LIMIT 0;
 CREATE TABLE work.review_queue AS SELECT * EXCLUDE (run_id, seq, row_sha256, inbound_key) FROM audit.review_queue LIMIT 0;
 CREATE TABLE work.metrics AS SELECT * EXCLUDE (run_id, seq, row_sha256) FROM audit.metrics LIMIT 0;
-CREATE TABLE work.checks_run ("check" VARCHAR);  -- the checks this run ran: only their findings open or close
+-- The checks this run ran: only their findings open or close; a check of scope `changed` closes only
+-- findings of the records in work.scope_records (what the run re-checked; listwarden/compliance.py).
+CREATE TABLE work.checks_run ("check" VARCHAR, scope VARCHAR);
+CREATE TABLE work.scope_records (record_table VARCHAR, record_key UBIGINT);
 CREATE TABLE work.violations (
     "check" VARCHAR, severity VARCHAR, record_table VARCHAR, record_id VARCHAR,
     subject VARCHAR, detail VARCHAR, rule VARCHAR

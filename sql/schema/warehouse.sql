@@ -110,6 +110,21 @@ CREATE TABLE IF NOT EXISTS core.consent_proof (
     contact_deleted_at TIMESTAMPTZ
 );
 
+-- What the compliance checks last checked (sql/compliance/scope.sql): a nightly run re-checks only
+-- the contacts, messages and replies whose facts changed since. Written by the publish of a run
+-- that ran the compliance checks; a fingerprint is a hash of what the checks read about a record.
+-- Contacts and replies are named by a hash of their id, numbers by their subject: never an id or a number.
+CREATE TABLE IF NOT EXISTS core.checked_run (policy_sha256 VARCHAR, code_version VARCHAR, versions JSON);
+CREATE TABLE IF NOT EXISTS core.checked_contacts (contact_key UBIGINT, subject VARCHAR, fingerprint UBIGINT);
+CREATE TABLE IF NOT EXISTS core.checked_inbound (inbound_key UBIGINT, subject VARCHAR, fingerprint UBIGINT);
+CREATE TABLE IF NOT EXISTS core.checked_deactivations (fingerprint UBIGINT, subject VARCHAR);
+-- Every (contact, number) a checked message went to: who must be re-checked when a number's facts change.
+CREATE TABLE IF NOT EXISTS core.message_targets (contact_key UBIGINT, to_subject VARCHAR);
+-- Contacts whose messages a deletion removed after they were checked: the next check takes them again.
+CREATE TABLE IF NOT EXISTS core.rescope_contacts (contact_key UBIGINT);
+-- Messages appended to staging and not checked yet (a run that stops before publishing leaves them here).
+CREATE TABLE IF NOT EXISTS staging.unchecked_messages (message_key UBIGINT);
+
 CREATE TABLE IF NOT EXISTS audit.runs (
     run_id VARCHAR,
     flow VARCHAR,
