@@ -8,7 +8,7 @@ night incrementally are exactly those of one full run, in a fresh warehouse, on 
 
 from dataclasses import dataclass, field
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from support import POLICY_SHA256, consent, contact, inbound_row, message, write_source
 
@@ -91,14 +91,42 @@ def run(source_dir, rows, warehouse, policy, run_id, full=False):
         ).fetchall())
 
 
+def night(contacts=(), consents=(), messages=(), inbound=(), deactivations=()):
+    return {"contacts": list(contacts), "consents": list(consents), "messages": list(messages),
+            "inbound": list(inbound), "deactivations": list(deactivations)}
+
+
+C1, C2 = contact("c1", NUMBERS[0][0]), contact("c2", NUMBERS[1][0])
+OPT_IN = consent("e1", "c1", "marketing", "opt_in", instant(1, 3, 0))
+TO_OTHER = message("", "c1", "marketing", instant(4, 10, 0), NUMBERS[1][0])
+# Each rule of the scope, as a sequence of nights a full run answers differently without it:
+HOLDER_STOPS = [night([C1], [OPT_IN], [TO_OTHER]),  # a late STOP from c1's number withdraws c1's consent
+                night([C1], [OPT_IN], inbound=[inbound_row("", NUMBERS[0][0], "STOP", instant(2, 10, 0))])]
+NUMBER_DEACTIVATED = [night([C1], [OPT_IN], [TO_OTHER]),  # the number c1 messaged is deactivated before
+                      night([C1], [OPT_IN], deactivations=[{"phone": NUMBERS[1][0], "deactivated_at": "2026-01-03"}])]
+HELP_ANSWERED_LATE = [  # a HELP from c1's number is answered by a message logged under c2, delivered later
+    night([C1, C2], inbound=[inbound_row("", NUMBERS[0][0], "HELP", instant(2, 10, 0))]),
+    night([C1, C2], messages=[message("", "c2", "service.updates", instant(2, 10, 5), NUMBERS[0][0])])]
+CONSENT_BACKFILLED = [night([C1], messages=[TO_OTHER]), night([C1], [OPT_IN])]
+COUNTRY_CHANGED = [  # c1's messages to a national number read it anew when c1's country changes
+    night([contact("c1", NUMBERS[0][0], "GB")], [OPT_IN], [message("", "c1", "marketing", instant(4, 22, 0),
+                                                                   NUMBERS[2][1])]),
+    night([contact("c1", NUMBERS[0][0], "US")], [OPT_IN])]
+
+
 @settings(max_examples=12, deadline=None, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(st.lists(night_deliveries, min_size=2, max_size=3))
+@example(HOLDER_STOPS)
+@example(NUMBER_DEACTIVATED)
+@example(HELP_ANSWERED_LATE)
+@example(CONSENT_BACKFILLED)
+@example(COUNTRY_CHANGED)
 def test_incremental_nights_find_what_a_full_run_finds(tmp_path_factory, policy, deliveries):
     directory = tmp_path_factory.mktemp("incremental")
     history = History()
-    for night, delivery in enumerate(deliveries):
+    for number, delivery in enumerate(deliveries):
         tonight = history.deliver(delivery)
-        incremental = run(directory / f"night-{night}", tonight, directory / "incremental.duckdb", policy, f"n{night}")
-        full = run(directory / f"all-{night}", history.everything(), directory / f"full-{night}.duckdb", policy, "full")
-        assert incremental == full, f"night {night}"
+        incremental = run(directory / f"night-{number}", tonight, directory / "incremental.duckdb", policy, f"n{number}")
+        full = run(directory / f"all-{number}", history.everything(), directory / f"full-{number}.duckdb", policy, "full")
+        assert incremental == full, f"night {number}"
