@@ -6,7 +6,9 @@ replies appended by the day, deactivations), the findings open in the warehouse 
 night incrementally are exactly those of one full run, in a fresh warehouse, on the same data.
 """
 
+import json
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -114,8 +116,7 @@ COUNTRY_CHANGED = [  # c1's messages to a national number read it anew when c1's
     night([contact("c1", NUMBERS[0][0], "US")], [OPT_IN])]
 
 
-@settings(max_examples=12, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(st.lists(night_deliveries, min_size=2, max_size=3))
 @example(HOLDER_STOPS)
 @example(NUMBER_DEACTIVATED)
@@ -130,3 +131,46 @@ def test_incremental_nights_find_what_a_full_run_finds(tmp_path_factory, policy,
         incremental = run(directory / f"night-{number}", tonight, directory / "incremental.duckdb", policy, f"n{number}")
         full = run(directory / f"all-{number}", history.everything(), directory / f"full-{number}.duckdb", policy, "full")
         assert incremental == full, f"night {number}"
+
+
+def test_a_contact_whose_message_retention_deleted_is_checked_again(tmp_path, policy):
+    # Three messages within three hours: the third is over the cap (2 per 24 h). Retention deletes
+    # the first (older than messages_days); the next night no longer finds the third over the cap.
+    now = datetime.now(UTC).replace(microsecond=0)
+    aged = now - timedelta(days=policy.retention.messages_days)
+    at = [(aged + timedelta(hours=hours)).isoformat().replace("+00:00", "Z") for hours in (-2, 1, 2)]
+    person = {**contact("c1", created_at=(aged - timedelta(days=30)).isoformat().replace("+00:00", "Z")),
+              "last_activity_at": (now - timedelta(days=1)).isoformat().replace("+00:00", "Z")}
+    opt_in = consent("e1", "c1", "marketing", "opt_in", person["created_at"])
+    sent = [message(f"m{n}", "c1", "marketing", when) for n, when in enumerate(at, start=1)]
+    warehouse = tmp_path / "incremental.duckdb"
+    arguments = {"policy": policy, "allow_large_deletion": True}
+    for night, messages in enumerate([sent, []]):
+        source = write_source(tmp_path / f"night-{night}", contacts=[person], consents=[opt_in], messages=messages)
+        jobs.run_direct(warehouse, jobs.NIGHTLY, jobs.Arguments(source=source, **arguments), f"n{night}", "nightly",
+                        POLICY_SHA256, reports=tmp_path / "reports")
+        with open_warehouse(warehouse, read_only=True) as connection:
+            capped = connection.execute("""SELECT record_id FROM findings_of_run($run, 'open')
+                                           WHERE "check" = 'frequency_cap'""", {"run": f"n{night}"}).fetchall()
+        assert capped == ([("m3",)] if night == 0 else [])
+
+
+def scope_detail(warehouse, run_id):
+    with open_warehouse(warehouse, read_only=True) as connection:
+        return json.loads(connection.execute("SELECT detail FROM audit.steps WHERE run_id = $run AND step = 'scope'",
+                                             {"run": run_id}).fetchone()[0])
+
+
+def test_a_run_checks_everything_when_asked_or_when_the_policy_or_code_changed(tmp_path, policy):
+    source = write_source(tmp_path / "source", contacts=[C1], consents=[OPT_IN], messages=[dict(TO_OTHER, message_id="m1")])
+    warehouse = tmp_path / "w.duckdb"
+    before_retention = tuple(job for job in jobs.NIGHTLY if job is not jobs.RETENTION)
+    nights = [("first", POLICY_SHA256, False), ("same", POLICY_SHA256, False), ("asked", POLICY_SHA256, True),
+              ("new policy", "another-policy", False)]
+    for run_id, policy_sha256, full in nights:
+        jobs.run_direct(warehouse, before_retention, jobs.Arguments(policy=policy, source=source, full=full), run_id,
+                        "nightly", policy_sha256, with_gates=False)
+    assert [(scope_detail(warehouse, run)["mode"], scope_detail(warehouse, run).get("why full"))
+            for run, _, _ in nights] == [("full", "nothing was checked before"), ("changed", None),
+                                         ("full", "asked (--full)"), ("full", "the policy changed")]
+    assert scope_detail(warehouse, "same")["contacts"] == 0
