@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/realistic.py --contacts 1000000 --messages 10000000 --nights 3
     .venv/bin/python benchmarks/realistic.py --contacts 20000 --messages 200000 --nights 2  # a few minutes
+    .venv/bin/python benchmarks/realistic.py --contacts 20000 --messages 200000 --nights 3 --compare-full
 
 The generator (`generate`, DuckDB SQL only: `range()`, `hash()`, `COPY ... (FORMAT parquet)`; no
 Python loop over rows) writes the five contract tables as Parquet, every column VARCHAR, the way an
@@ -58,7 +59,9 @@ and subject keys, Prefect's home in the scratch directory unless PREFECT_HOME is
 night-K.log and stderr to night-K.err.log. Per night: wall seconds, peak resident memory of the
 whole process tree (VmRSS summed over the command and all its descendants, sampled from /proc
 every 0.2 s), exit code, the last stderr lines when it fails, then, from the warehouse opened
-read-only, the run's findings per check, rows deleted and the file size. Run on demand; never
+read-only, the run's findings per check, rows deleted, the time of each step and the file size. With
+`--compare-full` the last night runs a second time, with `--full`, on a copy of the warehouse as it
+was before that night, and the findings open after each are compared. Run on demand; never
 part of the test suite.
 """
 
@@ -598,10 +601,10 @@ def _replies_table(connection, strangers: int) -> None:
         FROM d""")
 
 
-def run_nightly(source: Path, warehouse: Path, reports: Path, log: Path) -> dict:
+def run_nightly(source: Path, warehouse: Path, reports: Path, log: Path, full: bool = False) -> dict:
     """The real command as a subprocess from the project root: exit code, seconds, peak MiB."""
     command = [str(LISTWARDEN), "run", "nightly", "--source", str(source), "--warehouse", str(warehouse),
-               "--reports", str(reports), "--allow-large-deletion"]
+               "--reports", str(reports), "--allow-large-deletion", *(["--full"] if full else [])]
     errors = log.with_suffix(".err.log")
     started_at = datetime.now(timezone.utc)
     started = time.perf_counter()
@@ -644,7 +647,34 @@ def inspect(warehouse: Path, since: datetime) -> dict:
                WHERE run_id = $run AND phase = 'apply' AND action = 'delete' GROUP BY 1 ORDER BY 2 DESC""",
             {"run": row[0]}).fetchall())
         result["deleted"] = int(sum(result["deleted_by_table"].values()))
+        result["steps"] = connection.execute(
+            """SELECT step, round(epoch(finished_at - started_at), 1), detail FROM audit.steps
+               WHERE run_id = $run ORDER BY started_at""", {"run": row[0]}).fetchall()
     return result
+
+
+def open_identities(warehouse: Path, run_id: str) -> set[tuple[str, str, str]]:
+    """(check, record_table, record_id) of every finding open when the run finished."""
+    from listwarden.warehouse import open_warehouse
+
+    with open_warehouse(warehouse, read_only=True) as connection:
+        return set(connection.execute("""SELECT "check", record_table, record_id FROM findings_of_run($run, 'open')""",
+                                      {"run": run_id}).fetchall())
+
+
+def compare_full(source: Path, warehouse: Path, entry: dict, scratch: Path) -> None:
+    """The last night again with --full, on the warehouse as it was before it: the same findings?"""
+    copy = scratch / "warehouse-full.duckdb"
+    full = run_nightly(source, copy, scratch / "reports-full", scratch / "night-full.log", full=True)
+    full.update(inspect(copy, full["started_at"]))
+    print(f"--full on the same night: exit {full['exit']} in {full['seconds']:.0f} s, peak {full['peak_mib']:,.0f} MiB",
+          flush=True)
+    if entry["run_id"] and full["run_id"]:
+        incremental, everything = open_identities(warehouse, entry["run_id"]), open_identities(copy, full["run_id"])
+        differing = sorted({identity[0] for identity in incremental ^ everything})
+        print(f"open findings: incremental {len(incremental):,}, full {len(everything):,}: "
+              + ("identical" if not differing else f"DIFFERENT in {', '.join(differing)} "
+                 f"({len(incremental - everything):,} only incremental, {len(everything - incremental):,} only full)"))
 
 
 def main() -> None:
@@ -657,6 +687,8 @@ def main() -> None:
                         help="the day the last night's data ends (00:00 UTC); default today (UTC)")
     parser.add_argument("--keep", type=Path, help="move sources, logs, warehouse and reports here at the end")
     parser.add_argument("--generate-only", action="store_true", help="generate every night's source, run nothing")
+    parser.add_argument("--compare-full", action="store_true",
+                        help="run the last night again with --full on a copy of the warehouse; compare the findings")
     arguments = parser.parse_args()
     if arguments.keep and arguments.keep.exists() and any(arguments.keep.iterdir()):
         parser.error(f"--keep {arguments.keep}: not empty")
@@ -680,6 +712,9 @@ def main() -> None:
         nights.append(entry)
         if arguments.generate_only:
             continue
+        last = night == arguments.nights - 1
+        if last and arguments.compare_full:
+            shutil.copy(warehouse, scratch / "warehouse-full.duckdb")
         entry.update(run_nightly(source, warehouse, reports, scratch / f"night-{night}.log"))
         try:
             entry.update(inspect(warehouse, entry["started_at"]))
@@ -695,6 +730,10 @@ def main() -> None:
             print(f"    {check:30} {count:>12,}")
         if entry["deleted_by_table"]:
             print("    deleted: " + ", ".join(f"{t} {n:,}" for t, n in entry["deleted_by_table"].items()))
+        for step, seconds, detail in entry.get("steps", []):
+            print(f"    step {step:28} {seconds:>7.1f} s" + (f"  {detail}" if step == "scope" else ""))
+        if last and arguments.compare_full:
+            compare_full(source, warehouse, entry, scratch)
         if not arguments.keep and source.exists():
             shutil.rmtree(source)
 
