@@ -647,6 +647,10 @@ def inspect(warehouse: Path, since: datetime) -> dict:
                WHERE run_id = $run AND phase = 'apply' AND action = 'delete' GROUP BY 1 ORDER BY 2 DESC""",
             {"run": row[0]}).fetchall())
         result["deleted"] = int(sum(result["deleted_by_table"].values()))
+        result["repeated"] = dict(connection.execute(  # a finding is one row per (check, table, id) and run
+            """SELECT "check", count(*) FROM (SELECT "check" FROM audit.violations WHERE run_id = $run
+                                              GROUP BY "check", record_table, record_id HAVING count(*) > 1)
+               GROUP BY 1""", {"run": row[0]}).fetchall())
         result["steps"] = connection.execute(
             """SELECT step, round(epoch(finished_at - started_at), 1), detail FROM audit.steps
                WHERE run_id = $run ORDER BY started_at""", {"run": row[0]}).fetchall()
@@ -730,6 +734,8 @@ def main() -> None:
             print(f"    {check:30} {count:>12,}")
         if entry["deleted_by_table"]:
             print("    deleted: " + ", ".join(f"{t} {n:,}" for t, n in entry["deleted_by_table"].items()))
+        for check, count in entry.get("repeated", {}).items():
+            print(f"    REPEATED: {check} wrote {count:,} findings more than once")
         for step, seconds, detail in entry.get("steps", []):
             print(f"    step {step:28} {seconds:>7.1f} s" + (f"  {detail}" if step == "scope" else ""))
         if last and arguments.compare_full:

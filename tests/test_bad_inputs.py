@@ -190,7 +190,7 @@ BAD_SOURCES = [
     Bad("unterminated quote", write_bytes("contacts.csv", b'contact_id,phone,created_at\nc1,"+447400123456,2026-01-01\n'),
         ("contacts.csv line 2",)),
     Bad("empty file", write_bytes("consents.csv", b""), ("consents.csv", "empty file")),
-    Bad("header only, after deliveries with rows", header_only("messages"), ("messages.csv", "holds no rows", "broken export")),
+    Bad("header only, after deliveries with rows", header_only("consents"), ("consents.csv", "holds no rows", "broken export")),
     Bad("contacts header only", header_only("contacts"), ("contacts.csv", "holds no rows")),
     Bad("column named twice", write_bytes("contacts.csv", b"contact_id,phone,phone,created_at\nc1,a,b,2026-01-01\n"),
         ("contacts.csv line 1", "column names must be unique")),

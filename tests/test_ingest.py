@@ -165,5 +165,5 @@ def test_an_empty_message_log_beside_replies_is_refused_even_on_a_first_delivery
     write_table(source, "messages", [])
     with open_warehouse(warehouse_path) as connection, pytest.raises(gates.GateFailed) as stopped:
         land_and_gate(connection, source, policy)
-    assert "messages.csv (1 row): messages holds no rows, but inbound holds replies" in str(stopped.value)
+    assert "messages.csv (1 row): messages holds no rows and none were delivered before, but inbound holds replies" in str(stopped.value)
     assert stopped.value.rejects_source
