@@ -95,6 +95,16 @@ class Keyword:
         return f"{self.language}:{self.word}"
 
 
+def classifier(policy: Policy) -> Classifier:
+    """The policy's classifier, compiled once per process (compiling takes about a second)."""
+    return _compiled_for(policy.model_dump_json())
+
+
+@cache
+def _compiled_for(policy_json: str) -> Classifier:
+    return Classifier(Policy.model_validate_json(policy_json))
+
+
 class Classifier:
     """Compiled from a policy once; `table(bodies)` classifies a column of replies."""
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import duckdb
 
 from listwarden import runs, warehouse
-from listwarden.keywords import Classifier
+from listwarden.keywords import classifier
 from listwarden.policy import Policy
 
 
 def classify(connection: duckdb.DuckDBPyConnection, policy: Policy) -> dict:
     """Each distinct body is classified once (a column at a time); DuckDB joins the result back."""
     bodies = warehouse.run(connection, "optouts/distinct_bodies").fetch_arrow_table().column("body").combine_chunks()
-    classified = Classifier(policy).table(bodies)
+    classified = classifier(policy).table(bodies)
     connection.register("classified_bodies", classified.add_column(0, "body", bodies))
     try:
         runs.replace_work_table(connection, "inbound", "optouts/inbound", {"inbound_region": policy.inbound.default_region})
