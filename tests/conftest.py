@@ -12,7 +12,7 @@ settings.disable_telemetry()  # before anything imports Prefect or GX
 
 # Property tests run whole nights: a few examples per run of the suite; `pytest
 # --hypothesis-profile=thorough tests/test_incremental.py` tries many more.
-hypothesis_settings.register_profile("suite", max_examples=12, deadline=None, database=None)
+hypothesis_settings.register_profile("suite", max_examples=8, deadline=None, database=None)
 hypothesis_settings.register_profile("thorough", max_examples=300, deadline=None, database=None)
 hypothesis_settings.load_profile("suite")
 
