@@ -14,7 +14,7 @@ before that night, and the findings open after each are compared.
 
 Per night: wall seconds, peak resident memory of the process tree, the time of each step, what
 the compliance scope took (contacts, numbers), findings open, new and closed, the warehouse file
-size, and the rows delivered. Run on demand; never part of the test suite.
+size, the rows delivered, and how long `listwarden audit verify` of the whole trail takes after it. Run on demand; never part of the test suite.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import subprocess
 import time
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -71,6 +72,14 @@ def deliver(out: Path, night: int, nights_end: list[datetime]) -> dict[str, int]
     return rows
 
 
+def audit_verify_seconds(warehouse: Path) -> float | None:
+    """`listwarden audit verify` of the whole trail, timed (None if it does not verify)."""
+    started = time.perf_counter()
+    verified = subprocess.run([str(realistic.LISTWARDEN), "audit", "verify", "--warehouse", str(warehouse)],
+                              cwd=realistic.ROOT, capture_output=True, check=False).returncode == 0
+    return time.perf_counter() - started if verified else None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--contacts", type=int, default=1_000_000)
@@ -111,18 +120,21 @@ def main() -> None:
             print(f"    stderr: {line}")
         for step, seconds, _ in entry.get("steps", []):
             print(f"    step {step:28} {seconds:>7.1f} s")
+        entry["verify_s"] = audit_verify_seconds(warehouse)
         table.append((night, entry, parquet_mib))
         if last:
             realistic.compare_full(source, warehouse, entry, scratch)
         shutil.rmtree(source)
 
     print(f"\n{arguments.contacts:,} contacts, {arguments.messages:,} messages, seed {arguments.seed}\n")
-    print("| night | exit | seconds | peak MiB | delivered Parquet MiB | open findings | new | closed | warehouse MiB |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| night | exit | seconds | peak MiB | delivered Parquet MiB | open findings | new | closed | warehouse MiB "
+          "| audit verify s |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for night, entry, parquet_mib in table:
+        verify = "not verified" if entry["verify_s"] is None else f"{entry['verify_s']:.0f}"
         print(f"| {night} | {entry['exit']} | {entry['seconds']:.0f} | {entry['peak_mib']:,.0f} | {parquet_mib:,.0f} | "
               f"{sum(entry['findings'].values()):,} | {entry['new'] or 0:,} | {entry['closed'] or 0:,} | "
-              f"{entry['warehouse_mib']:,.0f} |")
+              f"{entry['warehouse_mib']:,.0f} | {verify} |")
     shutil.rmtree(scratch, ignore_errors=True)
 
 

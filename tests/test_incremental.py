@@ -109,6 +109,9 @@ NUMBER_DEACTIVATED = [night([C1], [OPT_IN], [TO_OTHER]),  # the number c1 messag
 HELP_ANSWERED_LATE = [  # a HELP from c1's number is answered by a message logged under c2, delivered later
     night([C1, C2], inbound=[inbound_row("", NUMBERS[0][0], "HELP", instant(2, 10, 0))]),
     night([C1, C2], messages=[message("", "c2", "service.updates", instant(2, 10, 5), NUMBERS[0][0])])]
+HELP_ASKED_LATE = [  # c2's message to c1's number answers a HELP from it that arrives a night later
+    night([C1, C2], messages=[message("", "c2", "service.updates", instant(2, 10, 5), NUMBERS[0][0])]),
+    night([C1, C2], inbound=[inbound_row("", NUMBERS[0][0], "HELP", instant(2, 10, 0))])]
 CONSENT_BACKFILLED = [night([C1], messages=[TO_OTHER]), night([C1], [OPT_IN])]
 COUNTRY_CHANGED = [  # c1's messages to a national number read it anew when c1's country changes
     night([contact("c1", NUMBERS[0][0], "GB")], [OPT_IN], [message("", "c1", "marketing", instant(4, 22, 0),
@@ -121,6 +124,7 @@ COUNTRY_CHANGED = [  # c1's messages to a national number read it anew when c1's
 @example(HOLDER_STOPS)
 @example(NUMBER_DEACTIVATED)
 @example(HELP_ANSWERED_LATE)
+@example(HELP_ASKED_LATE)
 @example(CONSENT_BACKFILLED)
 @example(COUNTRY_CHANGED)
 def test_incremental_nights_find_what_a_full_run_finds(tmp_path_factory, policy, deliveries):

@@ -9,7 +9,9 @@
 --   the numbers those touch: their numbers before and after, the numbers their messages went to
 --   before (core.message_targets) and now; numbers with a new, changed or gone reply or
 --   deactivation;
---   then every contact holding one of those numbers or ever messaging it.
+--   then the contacts holding a number a reply came from (a reply can withdraw their consent),
+--   and the contacts that ever messaged a number whose deactivation changed or that sent a HELP
+--   (so that every answer to a re-checked HELP is among the messages re-checked).
 -- Fingerprints are compared, not delivery changes, so a run that stopped before publishing
 -- leaves nothing unchecked: its changes are still changes against what was last checked.
 
@@ -83,10 +85,18 @@ UNION
 SELECT DISTINCT subject FROM work.inbound WHERE subject IS NOT NULL AND (SELECT everything FROM work.scope_mode);
 
 CREATE OR REPLACE TABLE work.scope_contacts AS
+WITH opted_numbers AS (  -- a reply from the number moves its holders' consent (an opt-out withdraws it)
+    SELECT old_subject AS subject FROM work.changed_inbound UNION SELECT new_subject FROM work.changed_inbound
+),
+messaged_numbers AS (  -- what every message to the number is checked against: its deactivation, its HELPs
+    SELECT subject FROM work.changed_deactivations
+    UNION
+    SELECT subject FROM work.scope_numbers SEMI JOIN (SELECT subject FROM work.inbound WHERE kind = 'help') USING (subject)
+)
 SELECT contact_key FROM work.direct_contacts WHERE NOT (SELECT everything FROM work.scope_mode)
-UNION SELECT hash(c.contact_id) FROM work.contacts AS c SEMI JOIN work.scope_numbers AS s USING (subject)
+UNION SELECT hash(c.contact_id) FROM work.contacts AS c SEMI JOIN opted_numbers AS s USING (subject)
 WHERE NOT (SELECT everything FROM work.scope_mode)
-UNION SELECT t.contact_key FROM core.message_targets AS t SEMI JOIN work.scope_numbers AS s ON s.subject = t.to_subject
+UNION SELECT t.contact_key FROM core.message_targets AS t SEMI JOIN messaged_numbers AS s ON s.subject = t.to_subject
 WHERE NOT (SELECT everything FROM work.scope_mode)
 UNION SELECT DISTINCT hash(contact_id) FROM staging.messages WHERE (SELECT everything FROM work.scope_mode);
 
