@@ -118,6 +118,8 @@ def main() -> None:
               f"scope {scope}", flush=True)
         for line in entry["stderr_tail"]:
             print(f"    stderr: {line}")
+        for check, count in entry.get("repeated", {}).items():
+            print(f"    REPEATED: {check} wrote {count:,} findings more than once")
         for step, seconds, _ in entry.get("steps", []):
             print(f"    step {step:28} {seconds:>7.1f} s")
         entry["verify_s"] = audit_verify_seconds(warehouse)
