@@ -112,8 +112,8 @@ class ReportData:
 def select_run(connection: duckdb.DuckDBPyConnection, run_id: str) -> None:
     """One run's audit rows as the views work.report_<table> (the report's gates and queries read them)."""
     for table in audit.AUDIT_TABLES:
-        rows = ("findings_of_run($run, 'open')" if table == "violations"
-                else f"audit.{table} WHERE run_id = $run").replace("$run", f"'{warehouse.literal(run_id)}'")
+        run = f"'{warehouse.literal(run_id)}'"
+        rows = f"findings_of_run({run}, 'open')" if table == "violations" else f"audit.{table} WHERE run_id = {run}"
         warehouse.execute(connection, f"CREATE OR REPLACE VIEW work.report_{table} AS SELECT * FROM {rows}",
                           f"report_{table}")
 
@@ -146,10 +146,10 @@ def collect(connection: duckdb.DuckDBPyConnection) -> ReportData:
     policy = _run_policy(run)
     return ReportData(
         run=run,
-        checks=[CheckRow(check, counts.get(check.name, {}).get("findings", 0), samples.get(check.name, []),
-                         check.enabled(policy) if policy else True, counts.get(check.name, {}).get("new", 0),
-                         counts.get(check.name, {}).get("closed", 0))
-                for check in checks.CHECKS],
+        checks=[CheckRow(check, count["findings"], samples.get(check.name, []), check.enabled(policy) if policy else True,
+                         count["new"], count["closed"])
+                for check in checks.CHECKS
+                for count in [counts.get(check.name, {"findings": 0, "new": 0, "closed": 0})]],
         gates=warehouse.records(connection, "report/gate_results"),
         steps=steps,
         accuracy=_accuracy(connection),

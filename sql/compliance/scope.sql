@@ -52,16 +52,20 @@ EXCEPT SELECT fingerprint, subject FROM core.checked_deactivations
 UNION
 (SELECT fingerprint, subject FROM core.checked_deactivations EXCEPT SELECT fingerprint, subject FROM work.deactivation_fingerprints);
 
-CREATE OR REPLACE TABLE work.unchecked AS  -- messages not checked yet: their contact and number
-SELECT hash(m.contact_id) AS contact_key, n.subject AS to_subject
+-- Messages not checked yet, and every message of a changed contact (a new country reads its
+-- numbers anew): their contact and the number each goes to now. One pass over the log.
+CREATE OR REPLACE TABLE work.touched_messages AS
+SELECT hash(m.contact_id) AS contact_key, n.subject AS to_subject, u.message_key IS NOT NULL AS unchecked
 FROM staging.messages AS m
-SEMI JOIN staging.unchecked_messages AS u ON u.message_key = hash(m.message_id)
+LEFT JOIN staging.unchecked_messages AS u ON u.message_key = hash(m.message_id)
+LEFT JOIN work.changed_contacts AS d ON d.contact_key = hash(m.contact_id)
 LEFT JOIN work.contacts AS c ON c.contact_id = m.contact_id
-LEFT JOIN cache.numbers AS n ON n.raw IS NOT DISTINCT FROM m.to_phone AND n.default_region IS NOT DISTINCT FROM c.country;
+LEFT JOIN cache.numbers AS n ON n.raw IS NOT DISTINCT FROM m.to_phone AND n.default_region IS NOT DISTINCT FROM c.country
+WHERE u.message_key IS NOT NULL OR d.contact_key IS NOT NULL;
 
 CREATE OR REPLACE TABLE work.direct_contacts AS
 SELECT contact_key FROM work.changed_contacts
-UNION SELECT contact_key FROM work.unchecked
+UNION SELECT contact_key FROM work.touched_messages WHERE unchecked
 UNION SELECT contact_key FROM core.rescope_contacts;
 
 CREATE OR REPLACE TABLE work.scope_numbers AS
@@ -71,14 +75,8 @@ WITH touched AS (
     UNION ALL SELECT old_subject FROM work.changed_inbound
     UNION ALL SELECT new_subject FROM work.changed_inbound
     UNION ALL SELECT subject FROM work.changed_deactivations
-    UNION ALL SELECT to_subject FROM work.unchecked
+    UNION ALL SELECT to_subject FROM work.touched_messages
     UNION ALL SELECT t.to_subject FROM core.message_targets AS t SEMI JOIN work.direct_contacts AS d USING (contact_key)
-    UNION ALL  -- where the changed contacts' messages go now (a new country reads a number anew)
-    SELECT n.subject
-    FROM staging.messages AS m
-    SEMI JOIN work.changed_contacts AS d ON d.contact_key = hash(m.contact_id)
-    JOIN work.contacts AS c ON c.contact_id = m.contact_id
-    JOIN cache.numbers AS n ON n.raw IS NOT DISTINCT FROM m.to_phone AND n.default_region IS NOT DISTINCT FROM c.country
 )
 SELECT DISTINCT subject FROM touched WHERE subject IS NOT NULL AND NOT (SELECT everything FROM work.scope_mode)
 UNION
