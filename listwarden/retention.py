@@ -328,11 +328,13 @@ def _compact(connection: duckdb.DuckDBPyConnection, path: Path, pending_runs: li
     for leftover in (compacted, _wal(compacted)):
         leftover.unlink(missing_ok=True)
     warehouse.attach(connection, compacted, "compacted")
+    started = time.perf_counter()
     warehouse.execute(connection, f"COPY FROM DATABASE {warehouse.CATALOG} TO compacted", "compact")
+    cost = f"done in {time.perf_counter() - started:.1f} s, {compacted.stat().st_size / 2**20:,.0f} MiB written"
     warehouse.configure_session(connection, "compacted")
     with warehouse.transaction(connection):
         for run_id in pending_runs:
-            _record(connection, run_id, "compact", path.name, "rewritten into a new file", None)
+            _record(connection, run_id, "compact", path.name, "rewritten into a new file", None, cost)
         audit.seal(connection)
     warehouse.configure_session(connection)
     connection.execute("DETACH compacted")

@@ -23,7 +23,14 @@ import duckdb
 from listwarden import __version__, audit, faults, report, retention, warehouse
 from listwarden.policy import Policy
 
-CORE_TABLES = ("contacts", "inbound", "consent_state", "suppression", "sendable")
+# Each table a run publishes to core, and the columns that name one of its rows.
+CORE_TABLES = {
+    "contacts": ("contact_id",),
+    "inbound": ("inbound_id",),
+    "consent_state": ("contact_id", "purpose"),
+    "suppression": ("subject",),
+    "sendable": ("purpose", "contact_id"),
+}
 RECORDED_LIBRARIES = ("phonenumbers", "duckdb", "great-expectations", "prefect", "polars")
 
 
@@ -135,11 +142,9 @@ def publish(connection: duckdb.DuckDBPyConnection) -> str:
     transaction commits: a run whose report could not be made changes nothing."""
     current = run_id(connection)
     with warehouse.transaction(connection):
-        for table in CORE_TABLES:
+        for table, key in CORE_TABLES.items():
             if warehouse.relation_kind(connection, "work", table) == "table":
-                warehouse.execute(
-                    connection, f"CREATE OR REPLACE TABLE core.{table} AS SELECT * FROM work.{table}", table
-                )
+                _publish_table(connection, table, key)
         warehouse.run_script(connection, "runs/publish_audit")
         if warehouse.relation_kind(connection, "work", "scope_mode") == "table":
             warehouse.run_script(connection, "runs/publish_checked")
@@ -150,6 +155,21 @@ def publish(connection: duckdb.DuckDBPyConnection) -> str:
         report.prepare(connection, current, in_transaction=True)
     faults.crash_point("published")
     return current
+
+
+def _publish_table(connection: duckdb.DuckDBPyConnection, table: str, key: tuple[str, ...]) -> int:
+    """Replace in core.<table> the rows of every key that the run changed; return how many keys."""
+    columns = [row[0] for row in warehouse.run(connection, "runs/table_columns", schema_name="core", table_name=table).fetchall()]
+    computed = [row[0] for row in warehouse.run(connection, "runs/table_columns", schema_name="work", table_name=table).fetchall()]
+    if sorted(columns) != sorted(computed):
+        raise warehouse.WarehouseError(f"work.{table} has columns {computed}, core.{table} has {columns}")
+    script = warehouse.sql_text("runs/publish_table").format(
+        table=table,
+        columns=", ".join(columns),
+        key=", ".join(key),
+        key_match=" AND ".join(f"c.{column} IS NOT DISTINCT FROM k.{column}" for column in key),
+    )
+    return warehouse.execute(connection, script, f"publish {table}").fetchone()[0]
 
 
 def published_run_id(connection: duckdb.DuckDBPyConnection, run_id: str | None = None) -> str:

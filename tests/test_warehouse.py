@@ -7,7 +7,7 @@ import sys
 import textwrap
 
 import pytest
-from support import contact, message, run_engine, write_source
+from support import POLICY_SHA256, contact, message, run_engine, write_source
 
 from listwarden import keys, settings, warehouse
 from listwarden.warehouse import WarehouseError, open_warehouse, redact
@@ -160,6 +160,19 @@ def test_a_run_holds_the_warehouse_between_its_tasks(warehouse_path):
                 pass
     with runs.exclusive(warehouse_path, "run-two"):
         pass
+
+
+def test_publish_refuses_a_work_table_whose_columns_differ_from_core_and_publishes_nothing(warehouse_path, policy):
+    from listwarden import runs
+
+    with open_warehouse(warehouse_path) as connection:
+        runs.begin(connection, "r1", "test", {}, policy, POLICY_SHA256)
+        connection.execute("DROP VIEW work.suppression")
+        connection.execute("CREATE TABLE work.suppression AS SELECT 'a subject' AS subject, now() AS since")
+        with pytest.raises(WarehouseError, match=r"work.suppression has columns \['subject', 'since'\]"):
+            runs.publish(connection)
+        assert connection.execute("SELECT count(*) FROM audit.runs").fetchone() == (0,)
+        assert connection.execute("SELECT count(*) FROM core.suppression").fetchone() == (0,)
 
 
 def test_database_errors_are_redacted_and_name_the_query(warehouse_path):
