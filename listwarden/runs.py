@@ -158,18 +158,28 @@ def publish(connection: duckdb.DuckDBPyConnection) -> str:
 
 
 def _publish_table(connection: duckdb.DuckDBPyConnection, table: str, key: tuple[str, ...]) -> int:
-    """Replace in core.<table> the rows of every key that the run changed; return how many keys."""
-    columns = [row[0] for row in warehouse.run(connection, "runs/table_columns", schema_name="core", table_name=table).fetchall()]
-    computed = [row[0] for row in warehouse.run(connection, "runs/table_columns", schema_name="work", table_name=table).fetchall()]
+    """Replace in core.<table> the row of every key that the run changed; return how many keys."""
+    columns, computed = _columns(connection, "core", table), _columns(connection, "work", table)
     if sorted(columns) != sorted(computed):
         raise warehouse.WarehouseError(f"work.{table} has columns {computed}, core.{table} has {columns}")
+
+    def match(left: str, right: str) -> str:
+        return " AND ".join(f"{left}.{column} IS NOT DISTINCT FROM {right}.{column}" for column in key)
+
     script = warehouse.sql_text("runs/publish_table").format(
         table=table,
         columns=", ".join(columns),
         key=", ".join(key),
-        key_match=" AND ".join(f"c.{column} IS NOT DISTINCT FROM k.{column}" for column in key),
+        either_key=", ".join(f"coalesce(w.{column}, c.{column}) AS {column}" for column in key),
+        work_core_match=match("w", "c"),
+        core_key_match=match("c", "k"),
     )
     return warehouse.execute(connection, script, f"publish {table}").fetchone()[0]
+
+
+def _columns(connection: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str]:
+    return [row[0] for row in warehouse.run(connection, "runs/table_columns", schema_name=schema, table_name=table)
+            .fetchall()]
 
 
 def published_run_id(connection: duckdb.DuckDBPyConnection, run_id: str | None = None) -> str:
