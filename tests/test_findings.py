@@ -72,3 +72,19 @@ def test_deleting_a_findings_record_closes_it(tmp_path, warehouse_path, policy):
     assert closed == [("invalid_number", "record deleted")]
     assert still_open == [("c1",)]
     assert ("invalid_number", "c3") in statuses(warehouse_path, "r1")["closed"]
+
+
+def test_the_report_samples_the_first_findings_of_each_check_by_table_and_id():
+    import duckdb
+
+    from listwarden import warehouse
+
+    connection = duckdb.connect()
+    connection.execute("""CREATE SCHEMA work; CREATE TABLE work.report_violations AS
+        SELECT * FROM (VALUES ('quiet_hours', 'messages', 'm9', 's', 'd'), ('quiet_hours', 'messages', 'm10', 's', 'd'),
+                              ('quiet_hours', 'contacts', 'c5', 's', 'd'), ('quiet_hours', 'messages', 'm1', 's', 'd'),
+                              ('no_consent', 'messages', 'm2', 's', 'd'))
+        AS t("check", record_table, record_id, subject, detail)""")
+    shown = [row[:3] for row in warehouse.run(connection, "report/samples", per_check=3).fetchall()]
+    assert shown == [("no_consent", "messages", "m2"), ("quiet_hours", "contacts", "c5"),
+                     ("quiet_hours", "messages", "m1"), ("quiet_hours", "messages", "m10")]

@@ -99,11 +99,14 @@ def test_each_rule_deletes_exactly_what_it_selects(rules_warehouse, policy, tmp_
         assert planned == [("inactive", "contacts", 2), ("inactive", "messages", 1), ("inbound_expired", "inbound", 1),
                            ("messages_expired", "messages", 1), ("no_opt_in", "contacts", 2), ("withdrawn", "contacts", 1)]
         phases = ids(connection, "SELECT phase FROM audit.deletions")
+        compaction = connection.execute("SELECT outcome FROM audit.deletions WHERE phase = 'compact'").fetchone()[0]
         path, _ = report.publish(connection, "retention-run", tmp_path / "reports")
     assert phases == {"plan", "apply", "files", "compact", "verify"}
+    assert re.fullmatch(r"done in \d+\.\d s, [\d,]+ MiB written", compaction)
     html = path.read_text(encoding="utf-8")
     section = html[html.index('<section id="deletions">'):]
     assert section.index("<td>plan</td>") < section.index("<td>apply</td>") < section.index("<td>verify</td>")
+    assert compaction in section
 
 
 def test_consent_evidence_outlives_the_contact_as_keyed_proof(rules_warehouse, policy, tmp_path):
