@@ -157,8 +157,8 @@ def publish(connection: duckdb.DuckDBPyConnection) -> str:
     return current
 
 
-def _publish_table(connection: duckdb.DuckDBPyConnection, table: str, key: tuple[str, ...]) -> int:
-    """Replace in core.<table> the row of every key that the run changed; return how many keys."""
+def _publish_table(connection: duckdb.DuckDBPyConnection, table: str, key: tuple[str, ...]) -> None:
+    """Replace in core.<table> the row of every key that the run changed."""
     columns, computed = _columns(connection, "core", table), _columns(connection, "work", table)
     if sorted(columns) != sorted(computed):
         raise warehouse.WarehouseError(f"work.{table} has columns {computed}, core.{table} has {columns}")
@@ -174,7 +174,7 @@ def _publish_table(connection: duckdb.DuckDBPyConnection, table: str, key: tuple
         work_core_match=match("w", "c"),
         core_key_match=match("c", "k"),
     )
-    return warehouse.execute(connection, script, f"publish {table}").fetchone()[0]
+    warehouse.execute(connection, script, f"publish {table}")
 
 
 def _columns(connection: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str]:

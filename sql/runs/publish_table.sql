@@ -10,4 +10,3 @@ WHERE w.row_hash IS DISTINCT FROM c.row_hash;
 DELETE FROM core.{table} AS c USING published_keys AS k WHERE {core_key_match};
 INSERT INTO core.{table} BY NAME
 SELECT {columns} FROM work.{table} AS c SEMI JOIN published_keys AS k ON {core_key_match};
-SELECT count(*) FROM published_keys;
